@@ -1,0 +1,108 @@
+/**
+ * The subcommand table of `smsc`. Each entry declares its options and
+ * positionals; the work is done in `core`, `roles` and `tools`.
+ *
+ * @module
+ */
+
+import { type Args, type Command, CONFIG_OPTION } from "./command.ts";
+import { EXIT, writeStderr, writeStdout } from "./exit.ts";
+import { readConfig } from "../config/load.ts";
+import { DECODE_KINDS, runDecode } from "../tools/decode.ts";
+import denoJson from "../../deno.json" with { type: "json" };
+
+/** The config path from `--config`, else $SMSC_CONFIG, else undefined (embedded). */
+export function configPath(args: Args): string | undefined {
+  const given = args.values.config;
+  if (typeof given === "string") return given;
+  return Deno.env.get("SMSC_CONFIG") || undefined;
+}
+
+const CONFIG_HELP = [
+  "Options:",
+  "  -c, --config PATH   configuration file (default: $SMSC_CONFIG, else the embedded",
+  "                      defaults of config.toml)",
+].join("\n");
+
+/**
+ * A subcommand whose work a later issue delivers. It validates its arguments
+ * and configuration, then says plainly that it is not there yet, and exits 70.
+ */
+function notYet(name: string, summary: string, synopsis: string, issue: number): Command {
+  return {
+    name,
+    summary,
+    synopsis,
+    help: `${CONFIG_HELP}\n\nNot implemented yet (issue #${issue}).`,
+    options: { ...CONFIG_OPTION },
+    positionals: {
+      min: synopsis.startsWith("PEER") ? 1 : 0,
+      max: synopsis.split(" ").filter(Boolean).length,
+    },
+    async run(args) {
+      await readConfig(configPath(args));
+      writeStderr(`smsc ${name}: not implemented yet (issue #${issue})`);
+      return EXIT.SOFTWARE;
+    },
+  };
+}
+
+const version: Command = {
+  name: "version",
+  summary: "print the version of smsc and of the Deno runtime",
+  synopsis: "",
+  help: "Prints one line: smsc VERSION (deno X, v8 Y, typescript Z).",
+  options: {},
+  positionals: { min: 0, max: 0 },
+  run() {
+    const v = Deno.version;
+    writeStdout(
+      `smsc ${denoJson.version} (deno ${v.deno}, v8 ${v.v8}, typescript ${v.typescript})\n`,
+    );
+    return Promise.resolve(EXIT.OK);
+  },
+};
+
+const decode: Command = {
+  name: "decode",
+  summary: "decode a PDU given in hex and print it as JSON",
+  synopsis: "KIND HEX|-",
+  help: [
+    `KIND is one of: ${DECODE_KINDS.join(", ")}.`,
+    "  sms-submit   a TPDU sent by a mobile (SMS-SUBMIT, SMS-COMMAND, SMS-DELIVER-REPORT)",
+    "  sms-deliver  a TPDU sent to a mobile (SMS-DELIVER, SMS-STATUS-REPORT, SMS-SUBMIT-REPORT)",
+    "  rp           an RP message of TS 24.011 (the application/vnd.3gpp.sms body), with its TPDU",
+    "  smpp         one SMPP 3.4 PDU, starting at command_length",
+    "  sip          one SIP message (give its bytes in hex, or use --raw with -)",
+    "",
+    "HEX is the PDU in hex (spaces and colons allowed); - reads it from standard input.",
+    "",
+    "Options:",
+    "  --raw          with -, standard input holds the raw bytes instead of hex",
+    "  --rp-error     sms-submit/sms-deliver: the TPDU came in an RP-ERROR (report TPDUs)",
+    "  --compact      print JSON on one line",
+    "",
+    "Exit status: 0 decoded, 65 malformed input (the reason is printed on stderr), 2 usage.",
+    "The JSON field names are documented in docs/decode.md.",
+  ].join("\n"),
+  options: {
+    raw: { type: "boolean" },
+    "rp-error": { type: "boolean" },
+    compact: { type: "boolean" },
+  },
+  positionals: { min: 2, max: 2 },
+  run: runDecode,
+};
+
+/** Every subcommand, in the order the usage lists them. */
+export const COMMANDS: readonly Command[] = [
+  notYet("core", "run the core daemon: message store, routing, queues, local socket", "", 3),
+  notYet("uplink", "run the SMPP client to the upstream SMSC", "", 6),
+  notYet("downlink", "run the SMPP server for one downstream peer", "PEER", 5),
+  notYet("gsmif", "run the subscriber interface (SMS over SIP)", "", 7),
+  notYet("submit", "inject a message from the command line", "SRC DEST", 3),
+  notYet("dump", "read the message store (read-only, without core)", "", 3),
+  notYet("up", "run core and every configured role handler on this machine", "", 3),
+  decode,
+  version,
+];

@@ -1,0 +1,120 @@
+/**
+ * Loads `config.toml`: TOML text to a validated, frozen `ResolvedConfig`, or a
+ * `ConfigError` naming the dotted key. Unknown sections and keys are refused,
+ * so that a misspelt key never silently falls back to its default.
+ *
+ * @module
+ */
+
+import { parse as parseToml, TomlError } from "smol-toml";
+import { ConfigError } from "../lib/errors.ts";
+import { type KeySpec, type ResolvedConfig, SCHEMA, type SectionSpec } from "./schema.ts";
+
+function describe(value: unknown): string {
+  return typeof value === "string" ? `"${value}"` : JSON.stringify(value) ?? String(value);
+}
+
+function checkValue(key: string, spec: KeySpec, value: unknown): unknown {
+  const bad = (want: string) =>
+    new ConfigError(
+      key,
+      `Cannot load config: key "${key}" must be ${want}: current value is ${describe(value)}`,
+    );
+  switch (spec.type) {
+    case "string":
+    case "path":
+      if (typeof value !== "string") throw bad("a string");
+      if (spec.type === "string" && spec.pattern && !spec.pattern.test(value)) {
+        throw bad(spec.patternDoc ?? `a string matching ${spec.pattern}`);
+      }
+      return value;
+    case "integer": {
+      const n = typeof value === "bigint" ? Number(value) : value;
+      if (typeof n !== "number" || !Number.isInteger(n)) throw bad("an integer");
+      if (n < spec.min || n > spec.max) throw bad(`${spec.min}-${spec.max}`);
+      return n;
+    }
+    case "boolean":
+      if (typeof value !== "boolean") throw bad("true or false");
+      return value;
+    case "enum":
+      if (typeof value !== "string" || !spec.values.includes(value)) {
+        throw bad(`one of ${spec.values.join(", ")}`);
+      }
+      return value;
+  }
+}
+
+function resolveSection(name: string, spec: SectionSpec, raw: unknown): Record<string, unknown> {
+  if (raw !== undefined && (typeof raw !== "object" || raw === null || Array.isArray(raw))) {
+    throw new ConfigError(name, `Cannot load config: "${name}" must be a table`);
+  }
+  const given = (raw ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!(key in spec.keys)) {
+      throw new ConfigError(`${name}.${key}`, `Cannot load config: unknown key "${name}.${key}"`);
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, keySpec] of Object.entries(spec.keys)) {
+    out[key] = key in given ? checkValue(`${name}.${key}`, keySpec, given[key]) : keySpec.default;
+  }
+  return Object.freeze(out);
+}
+
+/**
+ * Parses and validates TOML text.
+ *
+ * @param text the TOML document
+ * @param source a file path or "embedded defaults", kept in the result and used in errors
+ * @returns the frozen configuration with every key present
+ * @throws {ConfigError} on a TOML syntax error, an unknown key or a bad value
+ */
+export function parseConfig(text: string, source: string): ResolvedConfig {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text) as Record<string, unknown>;
+  } catch (e) {
+    const where = e instanceof TomlError ? ` at line ${e.line}` : "";
+    const what = (e as Error).message.split("\n")[0];
+    throw new ConfigError("", `Cannot load config: ${source} is not valid TOML${where}: ${what}`, {
+      cause: e,
+    });
+  }
+  const sections = SCHEMA as Record<string, SectionSpec>;
+  for (const name of Object.keys(doc)) {
+    if (!(name in sections)) {
+      throw new ConfigError(name, `Cannot load config: unknown section "${name}"`);
+    }
+  }
+  const out: Record<string, unknown> = { source };
+  for (const [name, spec] of Object.entries(sections)) {
+    out[name] = resolveSection(name, spec, doc[name]);
+  }
+  return Object.freeze(out) as unknown as ResolvedConfig;
+}
+
+/** URL of the embedded defaults (included in the compiled binary by scripts/build). */
+export const EMBEDDED_CONFIG_URL = new URL("../../config.toml", import.meta.url);
+
+/**
+ * Reads the configuration: `path` when given, else the embedded `config.toml`.
+ *
+ * @throws {ConfigError} when the file cannot be read or does not validate
+ */
+export async function readConfig(path?: string): Promise<ResolvedConfig> {
+  const source = path ?? "embedded defaults";
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path ?? EMBEDDED_CONFIG_URL);
+  } catch (e) {
+    throw new ConfigError(
+      "",
+      `Cannot load config: cannot read ${source}: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  }
+  return parseConfig(text, source);
+}
