@@ -1,0 +1,65 @@
+import { deepStrictEqual, match, strictEqual, throws } from "node:assert/strict";
+import { parseConfig, readConfig } from "./load.ts";
+import { SCHEMA } from "./schema.ts";
+import { ConfigError } from "../lib/errors.ts";
+
+function configError(text: string, key: string, message?: RegExp) {
+  throws(() => parseConfig(text, "test.toml"), (e) => {
+    if (!(e instanceof ConfigError)) return false;
+    strictEqual(e.key, key);
+    if (message) match(e.message, message);
+    return true;
+  });
+}
+
+Deno.test("readConfig() loads the embedded config.toml with every schema default", async () => {
+  const config = await readConfig();
+  strictEqual(config.source, "embedded defaults");
+  for (const [section, spec] of Object.entries(SCHEMA)) {
+    for (const [key, keySpec] of Object.entries(spec.keys)) {
+      deepStrictEqual(
+        (config as unknown as Record<string, Record<string, unknown>>)[section][key],
+        keySpec.default,
+        `${section}.${key}`,
+      );
+    }
+  }
+});
+
+Deno.test("config.toml mentions every key of the schema with a comment above it", async () => {
+  const text = await Deno.readTextFile(new URL("../../config.toml", import.meta.url));
+  const lines = text.split("\n");
+  for (const [section, spec] of Object.entries(SCHEMA)) {
+    const start = lines.indexOf(`[${section}]`);
+    if (start < 0) throw new Error(`config.toml lacks [${section}]`);
+    for (const key of Object.keys(spec.keys)) {
+      const at = lines.findIndex((l, i) => i > start && l.startsWith(`${key} =`));
+      if (at < 0) throw new Error(`config.toml lacks ${section}.${key}`);
+      if (!lines[at - 1].startsWith("#")) throw new Error(`${section}.${key} has no comment`);
+    }
+  }
+});
+
+Deno.test("parseConfig() fills defaults for an empty file and freezes the result", () => {
+  const config = parseConfig("", "empty");
+  strictEqual(config.log.level, "info");
+  strictEqual(Object.isFrozen(config), true);
+  strictEqual(Object.isFrozen(config.core), true);
+});
+
+Deno.test("parseConfig() refuses unknown sections and keys, naming them", () => {
+  configError("[nope]\n", "nope", /unknown section "nope"/);
+  configError("[log]\nlevle = 'info'\n", "log.levle", /unknown key "log.levle"/);
+  configError("stray = 1\n", "stray");
+});
+
+Deno.test("parseConfig() refuses values of the wrong type or outside their set", () => {
+  configError('[log]\nlevel = "loud"\n', "log.level", /must be one of error, warn/);
+  configError("[log]\nlevel = 3\n", "log.level");
+  configError("[core]\nstate_dir = 1\n", "core.state_dir", /must be a string/);
+  configError("log = 1\n", "log", /must be a table/);
+});
+
+Deno.test("parseConfig() reports TOML syntax errors with the line", () => {
+  configError("[log]\nlevel = \n", "", /not valid TOML at line 2/);
+});

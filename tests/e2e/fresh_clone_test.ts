@@ -1,0 +1,57 @@
+/**
+ * The README's two commands, run from a clean clone of this repository with
+ * no Deno on PATH: the bootstrap must install the pinned Deno from the npm
+ * registry, `scripts/smsc` must run the CLI, and `scripts/test` must run tests
+ * and print the closing line CI reads. Only committed files are cloned.
+ */
+
+import { match, strictEqual } from "node:assert/strict";
+import { ROOT_PATH } from "../support/spawn.ts";
+
+const nested = Deno.env.get("SMSC_IN_CLONE_TEST") === "1";
+
+async function sh(cmd: string[], cwd: string, env: Record<string, string>) {
+  const out = await new Deno.Command(cmd[0], {
+    args: cmd.slice(1),
+    cwd,
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test({
+  name: "a clean clone bootstraps Deno from npm and runs scripts/smsc and scripts/test",
+  ignore: nested,
+  async fn() {
+    const tmp = await Deno.makeTempDir({ prefix: "smsc-clone-" });
+    try {
+      const clone = `${tmp}/smsc`;
+      const git = await sh(["git", "clone", "--quiet", ROOT_PATH, clone], tmp, {
+        PATH: "/usr/bin:/bin",
+      });
+      strictEqual(git.code, 0, git.stderr);
+      // No Deno on PATH: only the system directories, where npm lives.
+      const env = {
+        PATH: "/usr/bin:/bin",
+        HOME: Deno.env.get("HOME") ?? tmp,
+        NO_COLOR: "1",
+        SMSC_IN_CLONE_TEST: "1",
+      };
+      const help = await sh(["scripts/smsc", "--help"], clone, env);
+      strictEqual(help.code, 0, help.stderr);
+      match(help.stdout, /^  decode +decode a PDU/m);
+      match(help.stderr, /installing deno@\d+\.\d+\.\d+ from the npm registry/);
+      const up = await sh(["scripts/smsc", "up"], clone, env);
+      strictEqual(up.stderr, "smsc up: not implemented yet (issue #3)\n");
+      const test = await sh(["scripts/test", "src/lib", "tests/e2e/cli_test.ts"], clone, env);
+      strictEqual(test.code, 0, test.stdout + test.stderr);
+      match(test.stdout, /^tests: [1-9]\d* passed, 0 failed$/m);
+    } finally {
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
