@@ -1,0 +1,190 @@
+/**
+ * TP address fields (TP-OA, TP-DA, TP-RA), TS 23.040 §9.1.2.5.
+ *
+ * Layout: Address-Length (the number of useful semi-octets of the value, that
+ * is the digit count; for alphanumeric addresses the semi-octets the packed
+ * septets fill), Type-of-Address (bit 7 extension, always 1; bits 6-4 TON;
+ * bits 3-0 NPI), then the value: swapped semi-octet digits with a 0xF filler
+ * after an odd count, or, for TON 5, GSM 7 bit default alphabet text packed
+ * as in TS 23.038 §6.1.2.1.1. At most 20 semi-octets (10 octets of value).
+ *
+ * @module
+ */
+
+import { ByteReader, bytesEqual, ByteWriter } from "../../lib/bytes.ts";
+import { EncodeError } from "../../lib/errors.ts";
+import { decodeGsm7, encodeGsm7, packSeptets, unpackSeptets } from "../gsm0338/mod.ts";
+import { TON_ALPHANUMERIC, TP_ADDRESS_DIGITS_MAX, TPDU_PROTOCOL } from "./constants.ts";
+import { encodeError } from "./_fields.ts";
+
+/** A decoded TP address, TS 23.040 §9.1.2.5. */
+export interface TpAddress {
+  /** Type of number, bits 6-4 of Type-of-Address (5 = alphanumeric). */
+  ton: number;
+  /** Numbering plan identification, bits 3-0 of Type-of-Address. */
+  npi: number;
+  /** The number, digits `0-9 * # a b c`, for every TON but 5. */
+  digits?: string;
+  /** The text of an alphanumeric address (TON 5), GSM 7 bit default alphabet. */
+  text?: string;
+  /**
+   * The whole address field as received (Address-Length, Type-of-Address,
+   * value), present only when it is not the canonical encoding of the fields
+   * above: a filler other than 0xF, bit 7 of Type-of-Address clear, an
+   * alphanumeric length that counts padding. When present it is written back
+   * as is, so delete it after changing the other fields.
+   */
+  raw?: Uint8Array;
+}
+
+const NIBBLES = "0123456789*#abc";
+
+function readDigits(value: Uint8Array, count: number, r: ByteReader, field: string): string {
+  let s = "";
+  for (let i = 0; i < count; i++) {
+    const nib = i & 1 ? value[i >> 1] >> 4 : value[i >> 1] & 0x0f;
+    if (nib === 0x0f) {
+      throw r.error(field, `Cannot decode ${field}: filler 0xF at digit ${i} of ${count}`);
+    }
+    s += NIBBLES[nib];
+  }
+  return s;
+}
+
+/**
+ * Reads an address field.
+ *
+ * @param r the reader, positioned at Address-Length
+ * @param field "TP-OA", "TP-DA" or "TP-RA", for errors
+ * @returns the address
+ * @throws {DecodeError} on a length over 20, a truncated value, or a filler inside the digits
+ */
+export function readAddress(r: ByteReader, field: string): TpAddress {
+  const start = r.offset;
+  const length = r.u8(field);
+  if (length > TP_ADDRESS_DIGITS_MAX) {
+    throw r.error(
+      field,
+      `Cannot decode ${field}: Address-Length ${length} exceeds ${TP_ADDRESS_DIGITS_MAX}`,
+    );
+  }
+  const toa = r.u8(field);
+  const value = r.take(Math.ceil(length / 2), field);
+  const address: TpAddress = { ton: (toa >> 4) & 0x07, npi: toa & 0x0f };
+  if (address.ton === TON_ALPHANUMERIC) {
+    // TS 23.040 §9.1.2.5: the length counts semi-octets, so the number of
+    // whole septets is floor(4 × length / 7).
+    address.text = decodeGsm7(unpackSeptets(value, Math.floor((length * 4) / 7)));
+  } else {
+    address.digits = readDigits(value, length, r, field);
+  }
+  const whole = r.bytes.subarray(start, r.offset);
+  let same = false;
+  try {
+    same = bytesEqual(canonical(address, field), whole);
+  } catch (e) {
+    // Text that does not re-encode (e.g. an undefined code shown as U+FFFD).
+    if (!(e instanceof EncodeError)) throw e;
+  }
+  if (!same) address.raw = whole.slice();
+  return address;
+}
+
+function canonical(a: TpAddress, field: string): Uint8Array {
+  if (!Number.isInteger(a.ton) || a.ton < 0 || a.ton > 7) {
+    throw encodeError(field, `Cannot encode ${field}: TON ${a.ton} is outside 0-7`);
+  }
+  if (!Number.isInteger(a.npi) || a.npi < 0 || a.npi > 15) {
+    throw encodeError(field, `Cannot encode ${field}: NPI ${a.npi} is outside 0-15`);
+  }
+  const toa = 0x80 | (a.ton << 4) | a.npi;
+  let length: number;
+  let value: Uint8Array;
+  if (a.ton === TON_ALPHANUMERIC) {
+    const septets = encodeGsm7(a.text ?? "");
+    if (septets === null) {
+      throw encodeError(
+        field,
+        `Cannot encode ${field}: text is not in the GSM 7 bit default alphabet`,
+      );
+    }
+    value = packSeptets(septets);
+    length = Math.ceil((septets.length * 7) / 4);
+  } else {
+    const digits = a.digits ?? "";
+    for (const ch of digits) {
+      if (!NIBBLES.includes(ch.toLowerCase())) {
+        throw encodeError(field, `Cannot encode ${field}: character "${ch}" is not a digit`);
+      }
+    }
+    length = digits.length;
+    value = new Uint8Array(Math.ceil(length / 2));
+    for (let i = 0; i < length; i++) {
+      const v = NIBBLES.indexOf(digits[i].toLowerCase());
+      value[i >> 1] |= i & 1 ? v << 4 : v;
+    }
+    if (length & 1) value[value.length - 1] |= 0xf0;
+  }
+  if (length > TP_ADDRESS_DIGITS_MAX) {
+    throw encodeError(
+      field,
+      `Cannot encode ${field}: ${length} semi-octets exceed ${TP_ADDRESS_DIGITS_MAX}`,
+    );
+  }
+  const out = new Uint8Array(2 + value.length);
+  out[0] = length;
+  out[1] = toa;
+  out.set(value, 2);
+  return out;
+}
+
+/**
+ * Writes an address field; `raw`, when present, is written as is.
+ *
+ * @param w the writer
+ * @param a the address
+ * @param field "TP-OA", "TP-DA" or "TP-RA", for errors
+ * @throws {EncodeError} on a bad TON/NPI, a non-digit, text outside GSM 7 bit, or more than 20 semi-octets
+ */
+export function writeAddress(w: ByteWriter, a: TpAddress, field: string): void {
+  if (a.raw === undefined) {
+    w.bytes(canonical(a, field));
+    return;
+  }
+  const raw = a.raw;
+  if (
+    raw.length < 2 || raw[0] > TP_ADDRESS_DIGITS_MAX || raw.length !== 2 + Math.ceil(raw[0] / 2)
+  ) {
+    throw encodeError(field, `Cannot encode ${field}: raw octets are not an address field`);
+  }
+  w.bytes(raw);
+}
+
+/**
+ * Decodes an address field at `offset`.
+ *
+ * @param bytes the input
+ * @param offset where Address-Length is
+ * @param field the spec field name for errors (default "TP-DA")
+ * @returns the address and the offset after it
+ * @throws {DecodeError} on a length over 20 or truncation
+ */
+export function decodeAddress(bytes: Uint8Array, offset = 0, field = "TP-DA"): [TpAddress, number] {
+  const r = new ByteReader(bytes, TPDU_PROTOCOL, offset);
+  const a = readAddress(r, field);
+  return [a, r.offset];
+}
+
+/**
+ * Encodes an address field.
+ *
+ * @param a the address
+ * @param field the spec field name for errors (default "TP-DA")
+ * @returns Address-Length, Type-of-Address and value
+ * @throws {EncodeError} when the address cannot be represented
+ */
+export function encodeAddress(a: TpAddress, field = "TP-DA"): Uint8Array {
+  const w = new ByteWriter(TPDU_PROTOCOL, 12);
+  writeAddress(w, a, field);
+  return w.finish();
+}
