@@ -91,7 +91,12 @@ const decode: Command = {
     compact: { type: "boolean" },
   },
   positionals: { min: 2, max: 2 },
-  run: runDecode,
+  run: (args) =>
+    runDecode(args.positionals[0], args.positionals[1], {
+      raw: args.values.raw === true,
+      rpError: args.values["rp-error"] === true,
+      compact: args.values.compact === true,
+    }),
 };
 
 /** Every subcommand, in the order the usage lists them. */

@@ -9,34 +9,8 @@
 
 import { ConfigError, DecodeError, EncodeError, UsageError } from "../lib/errors.ts";
 
-/** Exit codes. */
-export const EXIT = {
-  OK: 0,
-  FAILURE: 1,
-  USAGE: 2,
-  DATAERR: 65,
-  NOINPUT: 66,
-  UNAVAILABLE: 69,
-  SOFTWARE: 70,
-  IOERR: 74,
-  CONFIG: 78,
-} as const;
-
-const encoder = new TextEncoder();
-
-/** Writes one line to stderr. */
-export function writeStderr(line: string): void {
-  const bytes = encoder.encode(line + "\n");
-  let off = 0;
-  while (off < bytes.length) off += Deno.stderr.writeSync(bytes.subarray(off));
-}
-
-/** Writes text to stdout, all of it. */
-export function writeStdout(text: string): void {
-  const bytes = encoder.encode(text);
-  let off = 0;
-  while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
-}
+export { EXIT, writeStderr, writeStdout } from "../lib/stdio.ts";
+import { EXIT, writeStderr } from "../lib/stdio.ts";
 
 /** Exit code for an error. */
 export function exitCodeFor(error: unknown): number {

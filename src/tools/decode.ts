@@ -6,14 +6,13 @@
  * @module
  */
 
-import type { Args } from "../cli/command.ts";
-import { EXIT, writeStdout } from "../cli/exit.ts";
+import { EXIT, writeStderr, writeStdout } from "../lib/stdio.ts";
 import { fromHex, toHex } from "../lib/bytes.ts";
 import { UsageError } from "../lib/errors.ts";
+import { decodeKind } from "./decode_kinds.ts";
 
 /** The kinds `decode` accepts. */
 export const DECODE_KINDS = ["sms-submit", "sms-deliver", "rp", "smpp", "sip"] as const;
-type Kind = (typeof DECODE_KINDS)[number];
 
 /** JSON.stringify replacer: bytes as hex, bigints as strings. */
 export function jsonReplacer(_key: string, value: unknown): unknown {
@@ -38,22 +37,33 @@ async function readInput(arg: string, raw: boolean): Promise<Uint8Array> {
   return raw ? all : fromHex(new TextDecoder().decode(all));
 }
 
-/** Decodes `bytes` as `kind`; the value printed as JSON. */
-export function decodeKind(kind: Kind, bytes: Uint8Array, options: { rpError: boolean }): unknown {
-  void bytes;
-  void options;
-  throw new UsageError(`decode ${kind}: not wired yet`);
+/** Options of `smsc decode`. */
+export interface DecodeOptions {
+  raw: boolean;
+  rpError: boolean;
+  compact: boolean;
 }
 
-/** Runs the subcommand. */
-export async function runDecode(args: Args): Promise<number> {
-  const [kind, input] = args.positionals;
+/**
+ * Runs `smsc decode KIND INPUT`: prints the JSON on stdout, inner-layer
+ * errors on stderr.
+ *
+ * @returns the exit code: 0, or 65 when an inner layer could not be decoded
+ * @throws {UsageError} for an unknown KIND or --raw without -
+ * @throws {DecodeError} when the PDU itself cannot be decoded
+ */
+export async function runDecode(
+  kind: string,
+  input: string,
+  options: DecodeOptions,
+): Promise<number> {
   if (!(DECODE_KINDS as readonly string[]).includes(kind)) {
     throw new UsageError(`unknown KIND "${kind}": expected one of ${DECODE_KINDS.join(", ")}`);
   }
-  const bytes = await readInput(input, args.values.raw === true);
-  const value = decodeKind(kind as Kind, bytes, { rpError: args.values["rp-error"] === true });
-  const json = JSON.stringify(value, jsonReplacer, args.values.compact ? undefined : 2);
+  const bytes = await readInput(input, options.raw);
+  const decoded = decodeKind(kind, bytes, { rpError: options.rpError });
+  const json = JSON.stringify(decoded.value, jsonReplacer, options.compact ? undefined : 2);
   writeStdout(json + "\n");
-  return EXIT.OK;
+  for (const message of decoded.innerErrors) writeStderr(`smsc decode: ${message}`);
+  return decoded.innerErrors.length === 0 ? EXIT.OK : EXIT.DATAERR;
 }
