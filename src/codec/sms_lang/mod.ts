@@ -21,3 +21,4 @@
 
 export type * from "./types.ts";
 export { parseSmsLang } from "./parse.ts";
+export { toSmsDelivers, toSmsSubmits } from "./to_tpdu.ts";
