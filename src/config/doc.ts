@@ -39,10 +39,19 @@ export function renderConfigDoc(): string {
     "",
   ];
   for (const [name, section] of Object.entries(SCHEMA as Record<string, SectionSpec>)) {
-    out.push(`## [${name}]`, "", section.doc, "", "| key | type | default | meaning |", "| --- | --- | --- | --- |");
+    out.push(
+      `## [${name}]`,
+      "",
+      section.doc,
+      "",
+      "| key | type | default | meaning |",
+      "| --- | --- | --- | --- |",
+    );
     for (const [key, spec] of Object.entries(section.keys)) {
       const def = JSON.stringify(spec.default);
-      out.push(`| \`${name}.${key}\` | ${cell(typeOf(spec))} | \`${cell(def)}\` | ${cell(spec.doc)} |`);
+      out.push(
+        `| \`${name}.${key}\` | ${cell(typeOf(spec))} | \`${cell(def)}\` | ${cell(spec.doc)} |`,
+      );
     }
     out.push("");
   }

@@ -6,7 +6,17 @@
 import { match, strictEqual } from "node:assert/strict";
 import { runSmsc } from "../support/spawn.ts";
 
-const SUBCOMMANDS = ["core", "uplink", "downlink", "gsmif", "submit", "dump", "up", "decode", "version"];
+const SUBCOMMANDS = [
+  "core",
+  "uplink",
+  "downlink",
+  "gsmif",
+  "submit",
+  "dump",
+  "up",
+  "decode",
+  "version",
+];
 
 Deno.test("smsc --help lists every subcommand and exits 0", async () => {
   const r = await runSmsc(["--help"]);
