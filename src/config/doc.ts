@@ -13,6 +13,10 @@ function typeOf(spec: KeySpec): string {
       return `integer ${spec.min}-${spec.max}${spec.unit ? ` (${spec.unit})` : ""}`;
     case "enum":
       return `one of ${spec.values.map((v) => `\`${v}\``).join(", ")}`;
+    case "set":
+      return `list of ${spec.values.map((v) => `\`${v}\``).join(", ")}`;
+    case "integer-list":
+      return `list of integers ${spec.min}-${spec.max}`;
     case "string":
       return spec.patternDoc ? `string (${spec.patternDoc})` : "string";
     default:

@@ -42,6 +42,24 @@ function checkValue(key: string, spec: KeySpec, value: unknown): unknown {
         throw bad(`one of ${spec.values.join(", ")}`);
       }
       return value;
+    case "set": {
+      const want = `a list of distinct values from ${spec.values.join(", ")}`;
+      if (!Array.isArray(value)) throw bad(want);
+      for (const v of value) if (typeof v !== "string" || !spec.values.includes(v)) throw bad(want);
+      if (new Set(value).size !== value.length) throw bad(want);
+      return Object.freeze([...value]);
+    }
+    case "integer-list": {
+      const want = `a list of integers ${spec.min}-${spec.max}`;
+      if (!Array.isArray(value)) throw bad(want);
+      const out = value.map((v) => typeof v === "bigint" ? Number(v) : v);
+      for (const n of out) {
+        if (typeof n !== "number" || !Number.isInteger(n) || n < spec.min || n > spec.max) {
+          throw bad(want);
+        }
+      }
+      return Object.freeze(out);
+    }
   }
 }
 
@@ -57,7 +75,10 @@ function resolveSection(name: string, spec: SectionSpec, raw: unknown): Record<s
   }
   const out: Record<string, unknown> = {};
   for (const [key, keySpec] of Object.entries(spec.keys)) {
-    out[key] = key in given ? checkValue(`${name}.${key}`, keySpec, given[key]) : keySpec.default;
+    const value = key in given
+      ? checkValue(`${name}.${key}`, keySpec, given[key])
+      : keySpec.default;
+    out[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
   }
   return Object.freeze(out);
 }

@@ -63,3 +63,27 @@ Deno.test("parseConfig() refuses values of the wrong type or outside their set",
 Deno.test("parseConfig() reports TOML syntax errors with the line", () => {
   configError("[log]\nlevel = \n", "", /not valid TOML at line 2/);
 });
+
+Deno.test("parseConfig() checks lists: members of a set, integers within bounds", () => {
+  const ok = parseConfig(
+    '[filters]\nuntrusted_sources = ["gsm"]\n[numbering]\nshort_code_lengths = [5, 6]\n',
+    "t",
+  );
+  deepStrictEqual(ok.filters.untrusted_sources, ["gsm"]);
+  deepStrictEqual(ok.numbering.short_code_lengths, [5, 6]);
+  strictEqual(Object.isFrozen(ok.numbering.short_code_lengths), true);
+  configError(
+    '[filters]\nuntrusted_sources = ["cli"]\n',
+    "filters.untrusted_sources",
+    /distinct values from gsm/,
+  );
+  configError('[filters]\nuntrusted_sources = ["gsm", "gsm"]\n', "filters.untrusted_sources");
+  configError("[filters]\nuntrusted_sources = 1\n", "filters.untrusted_sources");
+  configError(
+    "[numbering]\nshort_code_lengths = [2]\n",
+    "numbering.short_code_lengths",
+    /integers 3-8/,
+  );
+  configError('[numbering]\ncountry_code = "0"\n', "numbering.country_code", /1-3 digits/);
+  configError("[core]\nvalidity_s_max = 10\n", "core.validity_s_max", /must be 60-/);
+});

@@ -18,7 +18,9 @@ export type KeySpec =
   | { type: "path"; default: string; doc: string }
   | { type: "integer"; default: number; min: number; max: number; unit?: string; doc: string }
   | { type: "boolean"; default: boolean; doc: string }
-  | { type: "enum"; values: readonly string[]; default: string; doc: string };
+  | { type: "enum"; values: readonly string[]; default: string; doc: string }
+  | { type: "set"; values: readonly string[]; default: readonly string[]; doc: string }
+  | { type: "integer-list"; default: readonly number[]; min: number; max: number; doc: string };
 
 /** One `[section]` of the file. */
 export interface SectionSpec {
@@ -54,6 +56,111 @@ export const SCHEMA = {
         default: "",
         doc: 'Path of the local Unix socket; "" means core.sock inside state_dir.',
       },
+      validity_s_default: {
+        type: "integer",
+        default: 172800,
+        min: 60,
+        max: 63 * 7 * 86400,
+        unit: "seconds",
+        doc: "Validity period given to a message whose source sets none (seed 2.4.4). " +
+          "SMPP peers and the upstream usually set none.",
+      },
+      validity_s_max: {
+        type: "integer",
+        default: 604800,
+        min: 60,
+        max: 63 * 7 * 86400,
+        unit: "seconds",
+        doc: "Longest validity period a source may ask for; longer requests are capped to it.",
+      },
+      demo_numbers: {
+        type: "boolean",
+        default: true,
+        doc: "On a first start with an empty numbers.db, add the fictional local " +
+          "subscribers +1 212 555 0100 to 0109 (GSM/IMS kind, may send upstream) so that " +
+          "a fresh SMSC can be tried at once. Set false on a real site.",
+      },
+    },
+  },
+  numbering: {
+    doc: "The numbering plan applied to every destination and source (seed 1.1, 2.4.1).",
+    keys: {
+      plan: {
+        type: "enum",
+        values: ["nanp", "e164"],
+        default: "nanp",
+        doc: "nanp: North American Numbering Plan (10/11-digit national forms, 5-6 digit " +
+          "short codes to the upstream, 4-digit local numbers). e164: generic E.164 for " +
+          "sites elsewhere, shaped by the keys below.",
+      },
+      country_code: {
+        type: "string",
+        default: "",
+        pattern: /^([1-9][0-9]{0,2})?$/,
+        patternDoc: "1-3 digits, not starting with 0, or empty",
+        doc: 'e164 only: the site\'s country code, e.g. "44"; "" accepts only international forms.',
+      },
+      national_prefix: {
+        type: "string",
+        default: "0",
+        pattern: /^[0-9]{0,3}$/,
+        patternDoc: "0-3 digits",
+        doc: 'e164 only: trunk prefix of national dialling, e.g. "0"; "" for none.',
+      },
+      international_prefix: {
+        type: "string",
+        default: "00",
+        pattern: /^[0-9]{0,4}$/,
+        patternDoc: "0-4 digits",
+        doc: 'e164 only: prefix of international dialling, e.g. "00"; "" for none.',
+      },
+      national_number_lengths: {
+        type: "integer-list",
+        default: [],
+        min: 1,
+        max: 15,
+        doc: "e164 only: lengths of national numbers dialled without a prefix; often empty.",
+      },
+      short_code_lengths: {
+        type: "integer-list",
+        default: [],
+        min: 3,
+        max: 8,
+        doc: "e164 only: lengths of public short codes routed to the upstream.",
+      },
+      local_short_length: {
+        type: "integer",
+        default: 4,
+        min: 0,
+        max: 6,
+        unit: "digits",
+        doc: "e164 only: length of local short numbers, usable by local origins only; 0 disables.",
+      },
+    },
+  },
+  filters: {
+    doc: "TP-PID and TP-DCS allow lists for messages from untrusted sources (seed 2.4.3). " +
+      "Lists are comma-separated octets and ranges, decimal or 0x hex.",
+    keys: {
+      untrusted_sources: {
+        type: "set",
+        values: ["gsm", "downstream", "upstream"],
+        default: ["gsm", "downstream", "upstream"],
+        doc:
+          "Sources whose messages are filtered; the command line (`smsc submit`) is always trusted.",
+      },
+      pid_allow: {
+        type: "string",
+        default: "0x00-0x1f",
+        doc: "TP-PID values accepted from untrusted sources; the default allows only the " +
+          "000xxxxx range (no silent SMS, no SIM data download).",
+      },
+      dcs_allow: {
+        type: "string",
+        default: "0x00,0x08",
+        doc: "TP-DCS values accepted from untrusted sources; the default allows GSM 7 bit " +
+          "and UCS-2 text only (no message-waiting indication, no class 2 SIM data).",
+      },
     },
   },
 } as const satisfies Record<string, SectionSpec>;
@@ -61,7 +168,27 @@ export const SCHEMA = {
 /** The validated, frozen configuration that travels through the program. */
 export interface ResolvedConfig {
   readonly log: { readonly level: (typeof LOG_LEVELS)[number] };
-  readonly core: { readonly state_dir: string; readonly socket_path: string };
+  readonly core: {
+    readonly state_dir: string;
+    readonly socket_path: string;
+    readonly validity_s_default: number;
+    readonly validity_s_max: number;
+    readonly demo_numbers: boolean;
+  };
+  readonly numbering: {
+    readonly plan: "nanp" | "e164";
+    readonly country_code: string;
+    readonly national_prefix: string;
+    readonly international_prefix: string;
+    readonly national_number_lengths: readonly number[];
+    readonly short_code_lengths: readonly number[];
+    readonly local_short_length: number;
+  };
+  readonly filters: {
+    readonly untrusted_sources: readonly ("gsm" | "downstream" | "upstream")[];
+    readonly pid_allow: string;
+    readonly dcs_allow: string;
+  };
   /** Where the values came from: a file path, or "embedded defaults". */
   readonly source: string;
 }
