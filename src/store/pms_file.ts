@@ -1,0 +1,260 @@
+/**
+ * The only writer of `pms.bin` (core). Opening repairs a torn tail; `append`
+ * and `update` are group-committed. Reading, scanning and the binary search
+ * come from `PmsReader` (`pms_reader.ts`). The contract is `docs/pms-format.md`.
+ *
+ * Lifecycle notes:
+ * - `append` gives the record its index at once, in call order, and resolves
+ *   only after a write and an `fdatasync` (`FsFile.syncData`) covering it have
+ *   completed. Operations that arrive while a sync runs wait and share the next
+ *   write+sync (group commit), so one sync serves a whole batch.
+ * - A failed write or sync makes the store sticky-failed (SQLite's pager ERROR
+ *   state): that batch, everything queued and every later call reject, and no
+ *   sync is ever retried, because after a failed `fsync` the kernel may have
+ *   dropped the dirty pages and a later success would lie. Core then exits and
+ *   start-up recovery runs from what the disk really holds.
+ * - `close` waits for the queue to drain; the caller stops appending first.
+ *
+ * @module
+ */
+
+import { assert, AssertionError } from "../lib/errors.ts";
+import { Logger } from "../lib/log.ts";
+import {
+  decodePmsRecord,
+  encodePmsRecord,
+  peekEntryTimeMs,
+  PMS_RECORD_BYTES,
+  PMS_RECORDS_PER_MB,
+  type PmsRecord,
+} from "../codec/pms/mod.ts";
+import {
+  denoFileIo,
+  inspectTail,
+  type PmsIo,
+  type PmsOpenReport,
+  PmsReader,
+} from "./pms_reader.ts";
+
+const log = new Logger("store.pms");
+
+/** Options of `PmsFile.open`. */
+export interface PmsFileOptions {
+  /** Largest batch of one write+sync, in records; also bounds a torn tail. Default 4096. */
+  batchRecordsMax?: number;
+  /** File operations to use instead of opening `path` (tests). */
+  io?: PmsIo;
+}
+
+interface PendingWrite {
+  index: number;
+  bytes: Uint8Array;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+/** The read-write store. */
+export class PmsFile extends PmsReader {
+  readonly #batchRecordsMax: number;
+  #queue: PendingWrite[] = [];
+  /** Latest bytes of records written but not yet synced, by index. */
+  readonly #unsynced = new Map<number, Uint8Array>();
+  #flushing: Promise<void> | null = null;
+  #failure: Error | null = null;
+  #closed = false;
+  #lastEntryTimeMs: number;
+  #syncCount = 0;
+  #updates: Promise<unknown> = Promise.resolve();
+
+  private constructor(io: PmsIo, count: number, report: PmsOpenReport, batchRecordsMax: number) {
+    super(io, count, report);
+    this.#lastEntryTimeMs = 0;
+    this.#batchRecordsMax = batchRecordsMax;
+  }
+
+  /**
+   * Opens `path` for writing, creating it when missing. A torn tail (a partial
+   * record, or a run of at most `batchRecordsMax` records failing their
+   * checksum at the end) is reported in `openReport`, logged, and truncated
+   * away, durably, before anything is appended.
+   *
+   * @param path the file, usually `<state_dir>/pms.bin`
+   * @param options batch size and an injected `PmsIo`
+   * @returns the store, with `recordCount` after the repair
+   * @throws {PmsRecoveryError} when the tail cannot be a torn write, or holds a newer version
+   * @throws {Deno.errors.PermissionDenied} and other I/O errors from opening
+   */
+  static async open(path: string, options: PmsFileOptions = {}): Promise<PmsFile> {
+    const batchRecordsMax = options.batchRecordsMax ?? PMS_RECORDS_PER_MB;
+    assert(batchRecordsMax >= 1, "Cannot open pms.bin: batchRecordsMax must be at least 1");
+    const io = options.io ??
+      denoFileIo(await Deno.open(path, { read: true, write: true, create: true }));
+    try {
+      const report = await inspectTail(io, batchRecordsMax);
+      const torn = report.tornTail;
+      let count = report.recordCount;
+      if (torn !== null) {
+        log.warn("Truncating torn tail of pms.bin", {
+          first_index: torn.firstIndex,
+          records: torn.records,
+          bytes: torn.bytes,
+        });
+        await io.truncate(torn.firstIndex * PMS_RECORD_BYTES);
+        await io.syncData();
+        count = torn.firstIndex;
+      }
+      const store = new PmsFile(io, count, report, batchRecordsMax);
+      // The tail inspection left a good record last, so its entry time is sound.
+      if (count > 0) store.#lastEntryTimeMs = peekEntryTimeMs(await store.readBytes(count - 1));
+      return store;
+    } catch (e) {
+      io.close();
+      throw e;
+    }
+  }
+
+  /** Entry time of the last record; `append` refuses anything earlier. */
+  get lastEntryTimeMs(): number {
+    return this.#lastEntryTimeMs;
+  }
+
+  /** Syncs issued so far (metrics, and the group commit test). */
+  get syncCount(): number {
+    return this.#syncCount;
+  }
+
+  /** The error that made the store fail, or null. */
+  get failure(): Error | null {
+    return this.#failure;
+  }
+
+  /**
+   * Appends a record. Its index is fixed at call time; the promise resolves
+   * with it only once the record is on stable storage.
+   *
+   * @param rec the record; `entryTimeMs` must not be before `lastEntryTimeMs`
+   * @returns the record's index (its message id in this file)
+   * @throws {EncodeError} when the record does not encode
+   * @throws {AssertionError} when entry time goes backwards or the store is closed
+   * @throws {Error} when the store has failed (sticky), with the failure as `cause`
+   */
+  append(rec: PmsRecord): Promise<number> {
+    try {
+      this.#usable("append to");
+      assert(
+        rec.entryTimeMs >= this.#lastEntryTimeMs,
+        `Cannot append to pms.bin: entry time ${rec.entryTimeMs} is before the last one ${this.#lastEntryTimeMs}`,
+      );
+      const bytes = encodePmsRecord(rec);
+      const index = this.count++;
+      this.#lastEntryTimeMs = rec.entryTimeMs;
+      return this.#enqueue(index, bytes).then(() => index);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Rewrites an active record in place (IMSI found, discharge, extra info),
+   * durably. Historical records are immutable; the entry time may not change.
+   *
+   * @param index the record
+   * @param rec its new content
+   * @throws {AssertionError} when the record is historical or its entry time differs
+   * @throws {DecodeError} when the stored record is corrupt
+   * @throws {Error} when the store has failed (sticky)
+   */
+  update(index: number, rec: PmsRecord): Promise<void> {
+    // Updates run one after another so that each checks the latest content.
+    const run = this.#updates.then(() => this.#update(index, rec));
+    this.#updates = run.catch(() => {});
+    return run;
+  }
+
+  async #update(index: number, rec: PmsRecord): Promise<void> {
+    this.#usable("update");
+    const old = decodePmsRecord(this.#unsynced.get(index) ?? (await this.readBytes(index)));
+    assert(old.state === "active", `Cannot update PMS record ${index}: it is historical`);
+    assert(
+      old.entryTimeMs === rec.entryTimeMs,
+      `Cannot update PMS record ${index}: entry time ${rec.entryTimeMs} differs from ${old.entryTimeMs}`,
+    );
+    await this.#enqueue(index, encodePmsRecord(rec));
+  }
+
+  /** Reads a record, including one not yet synced. */
+  override async readRecord(index: number): Promise<PmsRecord> {
+    const pending = this.#unsynced.get(index);
+    return pending ? decodePmsRecord(pending) : await super.readRecord(index);
+  }
+
+  /** Waits for queued writes, then closes the file. */
+  override async close(): Promise<void> {
+    this.#closed = true;
+    await this.#updates;
+    while (this.#flushing) await this.#flushing;
+    this.io.close();
+  }
+
+  #usable(action: string): void {
+    if (this.#failure !== null) {
+      throw new Error(`Cannot ${action} pms.bin: the store failed earlier`, {
+        cause: this.#failure,
+      });
+    }
+    if (this.#closed) throw new AssertionError(`Cannot ${action} pms.bin: the store is closed`);
+  }
+
+  #enqueue(index: number, bytes: Uint8Array): Promise<void> {
+    this.#unsynced.set(index, bytes);
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ index, bytes, resolve, reject });
+      if (this.#flushing === null) this.#flushing = this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    // Let the operations of the current turn join the first batch.
+    await Promise.resolve();
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.#batchRecordsMax);
+      try {
+        await this.#writeBatch(batch);
+        this.#syncCount++;
+        await this.io.syncData();
+      } catch (e) {
+        this.#fail(e, batch);
+        break;
+      }
+      for (const w of batch) {
+        if (this.#unsynced.get(w.index) === w.bytes) this.#unsynced.delete(w.index);
+        w.resolve();
+      }
+    }
+    this.#flushing = null;
+  }
+
+  /** Writes the batch in order, one write per run of consecutive records. */
+  async #writeBatch(batch: PendingWrite[]): Promise<void> {
+    let i = 0;
+    while (i < batch.length) {
+      let j = i + 1;
+      while (j < batch.length && batch[j].index === batch[j - 1].index + 1) j++;
+      const run = new Uint8Array((j - i) * PMS_RECORD_BYTES);
+      for (let k = i; k < j; k++) run.set(batch[k].bytes, (k - i) * PMS_RECORD_BYTES);
+      await this.io.writeAt(run, batch[i].index * PMS_RECORD_BYTES);
+      i = j;
+    }
+  }
+
+  #fail(cause: unknown, batch: PendingWrite[]): void {
+    this.#failure = cause instanceof Error ? cause : new Error(String(cause));
+    log.error("Cannot write pms.bin: write or sync failed, store stopped", {
+      error: this.#failure.message,
+    });
+    const error = new Error("Cannot append to pms.bin: write or sync failed", {
+      cause: this.#failure,
+    });
+    for (const w of [...batch, ...this.#queue.splice(0)]) w.reject(error);
+  }
+}
