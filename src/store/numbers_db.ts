@@ -117,7 +117,9 @@ export class NumbersDb {
     try {
       db = new DatabaseSync(path, { readOnly: options.readOnly });
     } catch (e) {
-      throw new Error(`Cannot open numbers.db: ${(e as Error).message}: ${path}`, { cause: e });
+      // SQLite's message may already end with the path; say it once.
+      const reason = (e as Error).message.replace(`: ${path}`, "");
+      throw new Error(`Cannot open numbers.db at ${path}: ${reason}`, { cause: e });
     }
     try {
       db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
