@@ -42,7 +42,7 @@ echo "bootstrap: installing deno@$DENO_VERSION from the npm registry into .deno/
 mkdir -p "$local_dir"
 # --ignore-scripts: the platform package already ships the binary, and the
 # package's postinstall would otherwise try to download it again.
-npm install --prefix "$local_dir" --no-save --no-audit --no-fund --ignore-scripts \
+npm install --prefix "$local_dir" --no-save --no-audit --no-fund --ignore-scripts --prefer-offline \
   --loglevel=error "deno@$DENO_VERSION" >&2
 if find_local; then exit 0; fi
 echo "bootstrap: cannot find the deno binary after installing deno@$DENO_VERSION (no package for $(uname -m)?)" >&2
