@@ -82,6 +82,44 @@ export const SCHEMA = {
       },
     },
   },
+  store: {
+    doc: "The persistent message store, pms.bin (docs/pms-format.md).",
+    keys: {
+      pms_batch_records_max: {
+        type: "integer",
+        default: 4096,
+        min: 1,
+        max: 65536,
+        unit: "records",
+        doc: "Largest group commit: records written by one write and made durable by one " +
+          "fdatasync. Also the longest run of bad records at the end of pms.bin that start-up " +
+          "treats as a torn write and cuts off; a longer run stops start-up. Do not lower it " +
+          "right after a crash.",
+      },
+    },
+  },
+  socket: {
+    doc: "The local socket between core and the other components (docs/socket-protocol.md).",
+    keys: {
+      requests_in_flight_max: {
+        type: "integer",
+        default: 256,
+        min: 1,
+        max: 65536,
+        unit: "requests",
+        doc: "Requests from one connection being handled at once; core stops reading that " +
+          "connection beyond this (back-pressure).",
+      },
+      request_timeout_ms: {
+        type: "integer",
+        default: 30000,
+        min: 100,
+        max: 600000,
+        unit: "milliseconds",
+        doc: "How long a request waits for its response before it fails.",
+      },
+    },
+  },
   numbering: {
     doc: "The numbering plan applied to every destination and source (seed 1.1, 2.4.1).",
     keys: {
@@ -175,6 +213,8 @@ export interface ResolvedConfig {
     readonly validity_s_max: number;
     readonly demo_numbers: boolean;
   };
+  readonly store: { readonly pms_batch_records_max: number };
+  readonly socket: { readonly requests_in_flight_max: number; readonly request_timeout_ms: number };
   readonly numbering: {
     readonly plan: "nanp" | "e164";
     readonly country_code: string;

@@ -25,6 +25,7 @@
 
 export * from "./constants.ts";
 export * from "./reasons.ts";
+export * from "./admission.ts";
 export type * from "./types.ts";
 export { RESULT_CODES } from "./_responses.ts";
 export {
