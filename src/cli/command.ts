@@ -25,6 +25,12 @@ export interface Command {
   help: string;
   options: ParseArgsOptionsConfig;
   positionals: { min: number; max: number };
+  /**
+   * The subcommand parses its own arguments (it has sub-subcommands): only
+   * `--config PATH` and a leading `--help` are taken out here, and every
+   * other argument reaches `run` as a positional.
+   */
+  rawArgs?: boolean;
   run(args: Args): Promise<number>;
 }
 
@@ -46,6 +52,7 @@ export const CONFIG_OPTION: ParseArgsOptionsConfig = {
  *   number of positional arguments
  */
 export function parseCommandArgs(command: Command, argv: string[]): Args {
+  if (command.rawArgs) return splitRawArgs(argv);
   let parsed;
   try {
     parsed = parseArgs({
@@ -76,4 +83,32 @@ function usageMessage(message: string): string {
   const missing = message.match(/Option '([^']+)' argument missing/);
   if (missing) return `option "${missing[1].split(",")[0].trim()}" needs a value`;
   return message.split("\n")[0].replace(/\.$/, "");
+}
+
+/**
+ * For subcommands that parse their own arguments: takes out `--config PATH`
+ * (`-c PATH`, `--config=PATH`) anywhere, `--verbose`, and `--help`/`-h` when it
+ * is the first argument.
+ *
+ * @throws {UsageError} when --config has no value
+ */
+export function splitRawArgs(argv: string[]): Args {
+  const values: Args["values"] = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--config" || a === "-c") {
+      if (i + 1 >= argv.length) throw new UsageError('option "--config" needs a value');
+      values.config = argv[++i];
+    } else if (a.startsWith("--config=")) {
+      values.config = a.slice("--config=".length);
+    } else if (a === "--verbose") {
+      values.verbose = true;
+    } else if ((a === "--help" || a === "-h") && positionals.length === 0) {
+      values.help = true;
+    } else {
+      positionals.push(a);
+    }
+  }
+  return { values, positionals };
 }

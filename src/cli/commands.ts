@@ -9,6 +9,9 @@ import { type Args, type Command, CONFIG_OPTION } from "./command.ts";
 import { EXIT, writeStderr, writeStdout } from "./exit.ts";
 import { readConfig } from "../config/load.ts";
 import { DECODE_KINDS, runDecode } from "../tools/decode.ts";
+import { runCore } from "../core/server.ts";
+import { NUMBERS_HELP, runNumbers } from "../tools/admin.ts";
+import { statePaths } from "../config/paths.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** The config path from `--config`, else $SMSC_CONFIG, else undefined (embedded). */
@@ -99,15 +102,53 @@ const decode: Command = {
     }),
 };
 
+const core: Command = {
+  name: "core",
+  summary: "run the core daemon: message store, routing, local socket",
+  synopsis: "",
+  help:
+    `${CONFIG_HELP}\n\nRuns in the foreground until SIGTERM or SIGINT; logs to stdout for svlogd.\n` +
+    "Writes `notice core ready …` once the socket accepts clients. Exit status: 0 after a\n" +
+    "clean stop, 74 after a storage failure (runit restarts it and recovery runs from disk),\n" +
+    "78 for a bad configuration.",
+  options: { ...CONFIG_OPTION },
+  positionals: { min: 0, max: 0 },
+  async run(args) {
+    return await runCore(await readConfig(configPath(args)));
+  },
+};
+
+/** Strips NUMBERS_HELP's own first line, since `commandUsage` prints one. */
+function helpBody(text: string): string {
+  return text.replace(/^Usage: .*\n\n?/, "");
+}
+
+const numbers: Command = {
+  name: "numbers",
+  summary: "manage numbers.db: local numbers, short numbers, peers, pools, IMSIs",
+  synopsis: "COMMAND …",
+  help: `${helpBody(NUMBERS_HELP)}\n\n${CONFIG_HELP}`,
+  options: {},
+  positionals: { min: 0, max: Infinity },
+  rawArgs: true,
+  async run(args) {
+    const config = await readConfig(configPath(args));
+    const paths = statePaths(config);
+    await Deno.mkdir(paths.stateDir, { recursive: true });
+    return await runNumbers(args.positionals, { dbPath: paths.numbersDb });
+  },
+};
+
 /** Every subcommand, in the order the usage lists them. */
 export const COMMANDS: readonly Command[] = [
-  notYet("core", "run the core daemon: message store, routing, queues, local socket", "", 3),
+  core,
   notYet("uplink", "run the SMPP client to the upstream SMSC", "", 6),
   notYet("downlink", "run the SMPP server for one downstream peer", "PEER", 5),
   notYet("gsmif", "run the subscriber interface (SMS over SIP)", "", 7),
   notYet("submit", "inject a message from the command line", "SRC DEST", 3),
   notYet("dump", "read the message store (read-only, without core)", "", 3),
   notYet("up", "run core and every configured role handler on this machine", "", 3),
+  numbers,
   decode,
   version,
 ];

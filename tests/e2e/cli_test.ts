@@ -63,19 +63,19 @@ Deno.test("a missing positional argument is a usage error", async () => {
 });
 
 Deno.test("subcommands of later issues say so and exit 70, after checking their config", async () => {
-  const r = await runSmsc(["core"]);
+  const r = await runSmsc(["gsmif"]);
   strictEqual(r.code, 70);
-  strictEqual(r.stderr, "smsc core: not implemented yet (issue #3)\n");
+  strictEqual(r.stderr, "smsc gsmif: not implemented yet (issue #7)\n");
   const tmp = await Deno.makeTempFile({ suffix: ".toml" });
   try {
     await Deno.writeTextFile(tmp, '[log]\nlevel = "loud"\n');
-    const bad = await runSmsc(["core", "--config", tmp]);
+    const bad = await runSmsc(["gsmif", "--config", tmp]);
     strictEqual(bad.code, 78);
     strictEqual(
       bad.stderr,
-      'smsc core: Cannot load config: key "log.level" must be one of error, warn, notice, info, debug: current value is "loud"\n',
+      'smsc gsmif: Cannot load config: key "log.level" must be one of error, warn, notice, info, debug: current value is "loud"\n',
     );
-    const env = await runSmsc(["up"], { env: { SMSC_CONFIG: tmp } });
+    const env = await runSmsc(["core"], { env: { SMSC_CONFIG: tmp } });
     strictEqual(env.code, 78);
   } finally {
     await Deno.remove(tmp);

@@ -1,0 +1,277 @@
+/**
+ * Core's answers to the requests of the local socket (seed 003 §2.5):
+ * SUBMIT through admission into the store, CANCEL and CHANGE_SRR on active
+ * records, STATUS for operators, and role registration.
+ *
+ * Lifecycle notes:
+ * - A SUBMIT is answered OK only after its record is durable (`append`
+ *   resolves after fdatasync). The record joins the active set before that,
+ *   so that a concurrent duplicate is recognised.
+ * - A failed write or sync is fatal (`onFatal`): the store is in its sticky
+ *   error state, nothing more is acknowledged, and the process exits so that
+ *   runit restarts it and recovery runs from disk (STYLE.md §4).
+ * - A connection's role claims end when it closes. Custody of messages held
+ *   by a handler, and the queues that feed handlers, arrive with issue #4.
+ *
+ * @module
+ */
+
+import {
+  decodePmsRecord,
+  DISPOSITION_CODES,
+  type PmsRecord,
+  type SourceClass,
+} from "../codec/pms/mod.ts";
+import {
+  admissionReason,
+  type AdmissionReasonName,
+  type Request,
+  type Response,
+  type ResponseOf,
+  type RoleClaim,
+  socketReason,
+  type Target,
+  type TargetResult,
+} from "../codec/frame/mod.ts";
+import { DecodeError } from "../lib/errors.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { Logger } from "../lib/log.ts";
+import type { PmsFile } from "../store/pms_file.ts";
+import { advanceHistoricalMb, writeMbCount } from "../store/historical_mb.ts";
+import type { FrameConnection } from "../transport/unix_socket.ts";
+import { admit } from "./admission.ts";
+import type { ActiveSet } from "./active_set.ts";
+import type { Policy } from "./policy.ts";
+import type { NumberLookup } from "./routing.ts";
+
+/** What the service works with. */
+export interface CoreServiceDeps {
+  store: PmsFile;
+  /** Message id of position 0 of pms.bin: archived-mb × 4096. */
+  baseId: number;
+  active: ActiveSet;
+  numbers: NumberLookup;
+  policy: Policy;
+  clock: Clock;
+  logger: Logger;
+  historicalMbPath: string;
+  historicalMb: number;
+  /** Called once on a failure that must stop core (the store's sticky error). */
+  onFatal(error: Error): void;
+  /** Extra STATUS entries (version, uptime, connections). */
+  statusExtra(): Record<string, string>;
+}
+
+function rejected(name: AdmissionReasonName, detail?: string): ResponseOf<"SUBMIT"> {
+  const r = admissionReason(name);
+  return { type: "SUBMIT", result: "rejected", reason: { code: r.code, text: detail ? `${name}: ${detail}` : name } };
+}
+
+/** The request handler of core. */
+export class CoreService {
+  readonly #d: CoreServiceDeps;
+  readonly #claims = new Map<string, FrameConnection>();
+  readonly #connClaims = new Map<FrameConnection, RoleClaim[]>();
+  readonly #serviceUp = new Map<string, boolean>();
+  #historicalMb: number;
+  #mbWrite: Promise<void> = Promise.resolve();
+
+  constructor(deps: CoreServiceDeps) {
+    this.#d = deps;
+    this.#historicalMb = deps.historicalMb;
+  }
+
+  /** Answers one request from a client. */
+  handle(request: Request, conn: FrameConnection): Response | Promise<Response> {
+    switch (request.type) {
+      case "SUBMIT":
+        return this.#submit(request.record, request.skipRouting, conn);
+      case "CANCEL":
+        return this.#cancel(request.target);
+      case "CHANGE_SRR":
+        return this.#changeSrr(request.target, request.srr);
+      case "STATUS":
+        return { type: "STATUS", entries: this.#status() };
+      case "RH_REGISTER":
+        return this.#register({ role: request.role, peer: request.peer }, conn);
+      case "RH_SERVICE_STATE":
+        return this.#serviceState(request.up, request.claim, conn);
+      case "MT_DISCHARGE":
+        // TODO(#4): custody of MT messages; until then nothing is held by gsmif.
+        return { type: "MT_DISCHARGE", result: "unknown" };
+      default:
+        // The frame codec refuses core-originated types from a client; this is a guard.
+        throw new Error(`Cannot handle ${request.type} from a client`);
+    }
+  }
+
+  /** Forgets the role claims of a closed connection. */
+  connectionClosed(conn: FrameConnection): void {
+    for (const claim of this.#connClaims.get(conn) ?? []) {
+      const key = `${claim.role}:${claim.peer}`;
+      this.#claims.delete(key);
+      this.#serviceUp.delete(key);
+      this.#d.logger.info("Role released", { role: claim.role, peer: claim.peer, conn: conn.id });
+    }
+    this.#connClaims.delete(conn);
+  }
+
+  /** The source class a connection submits as: set by the role it holds. */
+  #sourceOf(conn: FrameConnection): { sourceClass: SourceClass; sourcePeer: string } {
+    const claims = this.#connClaims.get(conn) ?? [];
+    const peer = claims.find((c) => c.role === "peer");
+    if (peer) return peer.peer === "" ? { sourceClass: "upstream", sourcePeer: "" } : { sourceClass: "downstream", sourcePeer: peer.peer };
+    if (claims.length > 0) return { sourceClass: "gsm", sourcePeer: "" };
+    return { sourceClass: "cli", sourcePeer: "" };
+  }
+
+  async #submit(bytes: Uint8Array, skipRouting: boolean, conn: FrameConnection): Promise<Response> {
+    let submitted: PmsRecord;
+    try {
+      submitted = decodePmsRecord(bytes);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      return rejected("bad-record", e.message);
+    }
+    if (submitted.imsiAddressed !== skipRouting) return rejected("bad-record", "skip-routing flag and record disagree");
+    const source = this.#sourceOf(conn);
+    if (submitted.sourceClass !== source.sourceClass || submitted.sourcePeer !== source.sourcePeer) {
+      return rejected("source-not-permitted", `this connection submits as ${source.sourceClass}`);
+    }
+    const { store, active, policy, numbers } = this.#d;
+    const nowMs = Math.max(this.#d.clock.now(), store.lastEntryTimeMs);
+    const a = admit(submitted, { ...policy, numbers, duplicates: active.duplicates, nowMs });
+    if (!a.ok) {
+      this.#d.logger.debug("SUBMIT rejected", { reason: a.reason, conn: conn.id });
+      return rejected(a.reason);
+    }
+    if ("duplicateOf" in a) return { type: "SUBMIT", result: "ok", index: a.duplicateOf };
+    const id = this.#d.baseId + store.recordCount;
+    if (a.record.state === "active") active.set(id, a.record, a.duplicateKey);
+    try {
+      await store.append(a.record);
+    } catch (e) {
+      active.delete(id);
+      this.#d.onFatal(e as Error);
+      return rejected("store-failed");
+    }
+    this.#d.logger.debug("SUBMIT stored", { id, dest: a.record.destClass, conn: conn.id });
+    return { type: "SUBMIT", result: "ok", index: id };
+  }
+
+  async #resolve(target: Target): Promise<{ id: number; rec: PmsRecord } | TargetResult> {
+    const { active, store, baseId } = this.#d;
+    if (target.by === "oa-da-mr") {
+      const id = active.findByOaDaMr(target.oa, target.da, target.mr);
+      return id === undefined ? { result: "not-found" } : { id, rec: active.get(id)! };
+    }
+    const rec = active.get(target.index);
+    if (rec) return { id: target.index, rec };
+    const position = target.index - baseId;
+    if (position < 0 || position >= store.recordCount) return { result: "not-found" };
+    try {
+      const stored = await store.readRecord(position);
+      if (stored.state === "historical") {
+        return { result: "historical", index: target.index, disposition: DISPOSITION_CODES[stored.disposition] };
+      }
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+    }
+    return { result: "not-found" };
+  }
+
+  async #rewrite(id: number, rec: PmsRecord): Promise<boolean> {
+    try {
+      await this.#d.store.update(id - this.#d.baseId, rec);
+      return true;
+    } catch (e) {
+      this.#d.onFatal(e as Error);
+      return false;
+    }
+  }
+
+  async #cancel(target: Target): Promise<ResponseOf<"CANCEL">> {
+    const found = await this.#resolve(target);
+    if (!("rec" in found)) return { type: "CANCEL", ...found };
+    const { id, rec } = found;
+    const now = Math.max(this.#d.clock.now(), rec.entryTimeMs);
+    const done: PmsRecord = { ...rec, state: "historical", disposition: "cancelled", dischargeTimeMs: now };
+    if (!(await this.#rewrite(id, done))) return { type: "CANCEL", result: "not-found" };
+    this.#d.active.delete(id);
+    this.#d.logger.info("Message cancelled", { id });
+    this.#advanceHistoricalMb();
+    return { type: "CANCEL", result: "ok", index: id };
+  }
+
+  async #changeSrr(target: Target, srr: boolean): Promise<ResponseOf<"CHANGE_SRR">> {
+    const found = await this.#resolve(target);
+    if (!("rec" in found)) return { type: "CHANGE_SRR", ...found };
+    const { id, rec } = found;
+    const next: PmsRecord = { ...rec, srr };
+    if (!(await this.#rewrite(id, next))) return { type: "CHANGE_SRR", result: "not-found" };
+    this.#d.active.set(id, next);
+    return { type: "CHANGE_SRR", result: "ok", index: id };
+  }
+
+  /** Moves historical-mb forward when the oldest active record has crossed a MiB. */
+  #advanceHistoricalMb(): void {
+    const { active, store, baseId } = this.#d;
+    const oldestPosition = (active.oldest() ?? baseId + store.recordCount) - baseId;
+    const next = advanceHistoricalMb(this.#historicalMb, oldestPosition);
+    if (next === this.#historicalMb) return;
+    this.#historicalMb = next;
+    this.#mbWrite = this.#mbWrite.then(() => writeMbCount(this.#d.historicalMbPath, next)).then(
+      () => this.#d.logger.info("historical-mb advanced", { mib: next }),
+      (e) => this.#d.logger.error("Cannot write historical-mb", { error: (e as Error).message }),
+    );
+  }
+
+  #register(claim: RoleClaim, conn: FrameConnection): ResponseOf<"RH_REGISTER"> {
+    const refuse = (name: "already-claimed" | "unknown-peer" | "bad-request") => {
+      this.#d.logger.notice("Role refused", { role: claim.role, peer: claim.peer, reason: name, conn: conn.id });
+      return { type: "RH_REGISTER", result: "refused", reason: socketReason(name) } as const;
+    };
+    if (claim.role !== "peer" && claim.peer !== "") return refuse("bad-request");
+    if (claim.role === "peer" && claim.peer !== "" && this.#d.numbers.getPeer(claim.peer) === undefined) {
+      return refuse("unknown-peer");
+    }
+    const key = `${claim.role}:${claim.peer}`;
+    const holder = this.#claims.get(key);
+    if (holder === conn) return { type: "RH_REGISTER", result: "ok" };
+    if (holder !== undefined) return refuse("already-claimed");
+    this.#claims.set(key, conn);
+    this.#connClaims.set(conn, [...(this.#connClaims.get(conn) ?? []), claim]);
+    this.#d.logger.info("Role registered", { role: claim.role, peer: claim.peer, conn: conn.id });
+    return { type: "RH_REGISTER", result: "ok" };
+  }
+
+  #serviceState(up: boolean, claim: RoleClaim | "all", conn: FrameConnection): ResponseOf<"RH_SERVICE_STATE"> {
+    const held = this.#connClaims.get(conn) ?? [];
+    const chosen = claim === "all" ? held : held.filter((c) => c.role === claim.role && c.peer === claim.peer);
+    if (chosen.length === 0) {
+      return { type: "RH_SERVICE_STATE", result: "refused", reason: socketReason("not-registered") };
+    }
+    for (const c of chosen) {
+      this.#serviceUp.set(`${c.role}:${c.peer}`, up);
+      this.#d.logger.info(up ? "Service up" : "Service down", { role: c.role, peer: c.peer });
+    }
+    return { type: "RH_SERVICE_STATE", result: "ok" };
+  }
+
+  #status(): { key: string; value: string }[] {
+    const { store, active, baseId } = this.#d;
+    const entries: Record<string, string> = {
+      ...this.#d.statusExtra(),
+      records: String(store.recordCount),
+      first_id: String(baseId),
+      active: String(active.size),
+      historical_mb: String(this.#historicalMb),
+      store_syncs: String(store.syncCount),
+    };
+    for (const [cls, n] of Object.entries(active.countByDestClass())) entries[`active_${cls}`] = String(n);
+    for (const [key, conn] of this.#claims) {
+      entries[`role.${key}`] = `conn=${conn.id} ${this.#serviceUp.get(key) ? "up" : "down"}`;
+    }
+    return Object.entries(entries).map(([key, value]) => ({ key, value }));
+  }
+}
