@@ -18,6 +18,7 @@ import { Logger, setLogLevel } from "../lib/log.ts";
 import { PmsFile } from "../store/pms_file.ts";
 import { readMbCount } from "../store/historical_mb.ts";
 import { NumbersDb } from "../store/numbers_db.ts";
+import { lockStateDir } from "../store/state_lock.ts";
 import { PMS_RECORDS_PER_MB } from "../codec/pms/mod.ts";
 import { listenUnix } from "../transport/unix_socket.ts";
 import { ActiveSet } from "./active_set.ts";
@@ -28,7 +29,10 @@ import denoJson from "../../deno.json" with { type: "json" };
 const log = new Logger("core");
 
 /** The fictional subscribers of `core.demo_numbers` (555-0100 to 0109 is reserved for fiction). */
-export const DEMO_NUMBERS: readonly string[] = Array.from({ length: 10 }, (_, i) => `121255501${String(i).padStart(2, "0")}`);
+export const DEMO_NUMBERS: readonly string[] = Array.from(
+  { length: 10 },
+  (_, i) => `121255501${String(i).padStart(2, "0")}`,
+);
 
 function seedDemoNumbers(numbers: NumbersDb): void {
   if (numbers.listNumbers().length > 0 || numbers.listPeers().length > 0) return;
@@ -37,20 +41,33 @@ function seedDemoNumbers(numbers: NumbersDb): void {
 }
 
 async function openStore(config: ResolvedConfig, paths: ReturnType<typeof statePaths>) {
-  const store = await PmsFile.open(paths.pms, { batchRecordsMax: config.store.pms_batch_records_max });
+  const store = await PmsFile.open(paths.pms, {
+    batchRecordsMax: config.store.pms_batch_records_max,
+  });
   const torn = store.openReport.tornTail;
   if (torn) {
-    log.warn("Cut off a torn tail of pms.bin", { first: torn.firstIndex, records: torn.records, bytes: torn.bytes });
+    log.warn("Cut off a torn tail of pms.bin", {
+      first: torn.firstIndex,
+      records: torn.records,
+      bytes: torn.bytes,
+    });
   }
   return store;
 }
 
-async function rebuildActive(store: PmsFile, baseId: number, historicalMb: number): Promise<ActiveSet> {
+async function rebuildActive(
+  store: PmsFile,
+  baseId: number,
+  historicalMb: number,
+): Promise<ActiveSet> {
   const active = new ActiveSet();
   const summary = await store.scan(historicalMb * PMS_RECORDS_PER_MB, {
     record: (position, rec) => active.set(baseId + position, rec),
     corrupt: (position, error) =>
-      log.error("Skipped a corrupt record of pms.bin", { id: baseId + position, reason: error.message }),
+      log.error("Skipped a corrupt record of pms.bin", {
+        id: baseId + position,
+        reason: error.message,
+      }),
   });
   log.info("Scanned pms.bin", {
     from: baseId + summary.fromIndex,
@@ -80,6 +97,7 @@ export async function runCore(
   const policy = buildPolicy(config);
   const paths = statePaths(config);
   await Deno.mkdir(paths.stateDir, { recursive: true });
+  const lock = await lockStateDir(`${paths.stateDir}/core.lock`);
   const numbers = NumbersDb.open(paths.numbersDb, { readOnly: false, busyTimeoutMs: 5000 });
   if (config.core.demo_numbers) seedDemoNumbers(numbers);
   const baseId = (await readMbCount(paths.archivedMb)) * PMS_RECORDS_PER_MB;
@@ -103,7 +121,9 @@ export async function runCore(
     historicalMb,
     onFatal(error) {
       if (exitCode !== 0) return;
-      log.error("Cannot write pms.bin; stopping so that recovery runs from disk", { error: error.message });
+      log.error("Cannot write pms.bin; stopping so that recovery runs from disk", {
+        error: error.message,
+      });
       exitCode = 74;
       stop();
     },
@@ -124,13 +144,20 @@ export async function runCore(
   const onSignal = () => stop();
   if (options.signal) options.signal.addEventListener("abort", onSignal);
   else for (const s of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(s, onSignal);
-  log.notice("core ready", { socket: paths.socket, records: store.recordCount, active: active.size });
+  log.notice("core ready", {
+    socket: paths.socket,
+    records: store.recordCount,
+    active: active.size,
+  });
 
   await stopped;
-  if (!options.signal) for (const s of ["SIGTERM", "SIGINT"] as const) Deno.removeSignalListener(s, onSignal);
+  if (!options.signal) {
+    for (const s of ["SIGTERM", "SIGINT"] as const) Deno.removeSignalListener(s, onSignal);
+  }
   await server.close();
   await store.close().catch(() => {});
   numbers.close();
+  lock.close();
   log.notice("core stopped", { exit: exitCode });
   return exitCode;
 }
