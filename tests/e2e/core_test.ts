@@ -180,7 +180,7 @@ Deno.test("a second core on the same state directory refuses to start", async ()
   await inTemp((dir) =>
     withSubcommand(["core"], { cwd: dir }, async () => {
       const second = await startDaemon(["core"], { cwd: dir });
-      const status = await second.stop(); // already exiting; waits for its output too
+      const status = await second.exited;
       notStrictEqual(status.code, 0);
       match(
         second.output(),

@@ -16,6 +16,8 @@ export interface Daemon {
   output(): string;
   /** Resolves when a line matching `pattern` has been written. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves when the process has ended and all its output is read. */
+  readonly exited: Promise<Deno.CommandStatus>;
   /** SIGKILL, and wait for the process to end. */
   kill(): Promise<Deno.CommandStatus>;
   /** SIGTERM, and wait for the process to end. */
@@ -87,6 +89,7 @@ export async function startDaemon(
   });
   const daemon: Daemon = {
     child,
+    exited: ended,
     output: () => text,
     waitFor(pattern, timeoutMs = 30_000) {
       const seen = text.split("\n").find((l) => pattern.test(l));
