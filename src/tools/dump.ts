@@ -140,7 +140,12 @@ export function parseStrict(
     const unknown = message.match(/Unknown option '([^']+)'/);
     if (unknown) throw new UsageError(`unknown option "${unknown[1]}"`);
     const missing = message.match(/Option '([^']+)' argument missing/);
-    if (missing) throw new UsageError(`option "${missing[1].split(",")[0].trim()}" needs a value`);
+    if (missing) throw new UsageError(`option "${missing[1].split(/[ ,]/)[0]}" needs a value`);
+    const ambiguous = message.match(/Option '([^' ,]+)[^']*' argument is ambiguous/);
+    if (ambiguous) {
+      const o = ambiguous[1];
+      throw new UsageError(`option "${o}": give a value starting with "-" as ${o}=VALUE`);
+    }
     throw new UsageError(message.split("\n")[0].replace(/\.$/, ""));
   }
 }
