@@ -26,7 +26,8 @@ import { UsageError } from "../lib/errors.ts";
 import { EXIT, writeStderr, writeStdout } from "../lib/stdio.ts";
 import type { ResolvedConfig } from "../config/schema.ts";
 import { statePaths } from "../config/paths.ts";
-import { type DumpIo, executeDump, parseStrict, rangeOf } from "./dump.ts";
+import { type DumpIo, executeDump } from "./dump.ts";
+import { parseStrict, rangeOf } from "./dump_args.ts";
 import { normalizeNumber } from "./dump_filter.ts";
 import type { DumpPlan } from "./dump_reader.ts";
 
