@@ -136,7 +136,11 @@ export async function runDump(
     io.err(DUMP_HELP);
     return EXIT.USAGE;
   }
-  return await executeDump(path, plan, io, { prefix: "smsc dump", archivedMbPath });
+  return await executeDump(path, plan, io, {
+    prefix: "smsc dump",
+    archivedMbPath,
+    batchRecordsMax: options.config.store.pms_batch_records_max,
+  });
 }
 
 /**
@@ -147,7 +151,8 @@ export async function runDump(
  * @param plan the validated plan; its `archivedMb` is replaced by the count
  *   in `where.archivedMbPath` when that is given
  * @param io output and error writers
- * @param where `prefix` of error lines (e.g. "smsc dump"), and the `archived-mb` file
+ * @param where `prefix` of error lines (e.g. "smsc dump"), the `archived-mb` file, and
+ *   the writer's largest batch (`store.pms_batch_records_max`), which bounds a torn tail
  * @returns the exit code
  * @throws whatever is not an operator's or the file's error (a program error)
  */
@@ -155,7 +160,7 @@ export async function executeDump(
   path: string,
   plan: DumpPlan,
   io: DumpIo,
-  where: { prefix: string; archivedMbPath?: string },
+  where: { prefix: string; archivedMbPath?: string; batchRecordsMax?: number },
 ): Promise<number> {
   const prefix = where.prefix;
   let reader: DumpReader | undefined;
@@ -163,7 +168,7 @@ export async function executeDump(
     if (where.archivedMbPath !== undefined) {
       plan.archivedMb = await readMbCount(where.archivedMbPath);
     }
-    reader = await DumpReader.open(path);
+    reader = await DumpReader.open(path, where.batchRecordsMax);
     await walkDump(reader, plan, (lines) => {
       if (lines.length > 0) io.out(lines.join("\n") + "\n");
     });

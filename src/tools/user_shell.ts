@@ -272,6 +272,7 @@ async function runRequest(
       return await executeDump(paths.pms, plan, io, {
         prefix: "smsc user",
         archivedMbPath: paths.archivedMb,
+        batchRecordsMax: options.config.store.pms_batch_records_max,
       });
     }
     case "send": {
