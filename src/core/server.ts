@@ -24,6 +24,7 @@ import { listenUnix } from "../transport/unix_socket.ts";
 import { ActiveSet } from "./active_set.ts";
 import { buildPolicy } from "./policy.ts";
 import { CoreService } from "./service.ts";
+import { NumberCache } from "./number_cache.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 const log = new Logger("core");
@@ -113,7 +114,7 @@ export async function runCore(
     store,
     baseId,
     active,
-    numbers,
+    numbers: new NumberCache(numbers, clock),
     policy,
     clock,
     logger: new Logger("core.service"),

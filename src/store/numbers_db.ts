@@ -84,6 +84,7 @@ export class NumbersDb {
   readonly #lookupNumber: StatementSync;
   readonly #lookupShort: StatementSync;
   readonly #msisdnToImsi: StatementSync;
+  readonly #dataVersion: StatementSync;
 
   private constructor(db: DatabaseSync, scrypt: ScryptParams) {
     this.#db = db;
@@ -100,6 +101,7 @@ export class NumbersDb {
        FROM short_number s LEFT JOIN owned_number o ON o.e164 = s.e164 WHERE s.code = ?`,
     );
     this.#msisdnToImsi = db.prepare("SELECT imsi FROM subscriber WHERE msisdn = ?");
+    this.#dataVersion = db.prepare("PRAGMA data_version");
   }
 
   /**
@@ -146,6 +148,16 @@ export class NumbersDb {
   /** Closes the file; the object is unusable afterwards. */
   close(): void {
     this.#db.close();
+  }
+
+  /**
+   * SQLite's `PRAGMA data_version`: it changes when another connection (the
+   * admin tool) commits, so that a cache in front of this database knows when
+   * to forget what it holds.
+   */
+  dataVersion(): number {
+    const row = this.#dataVersion.get() as Row;
+    return Number(row.data_version);
   }
 
   /** The schema version of the open file (`PRAGMA user_version`). */

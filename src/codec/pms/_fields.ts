@@ -151,6 +151,13 @@ export function nameOf<K extends string>(
   table: Readonly<Record<K, number>>,
   code: number,
 ): K | undefined {
-  for (const [k, v] of Object.entries(table) as [K, number][]) if (v === code) return k;
-  return undefined;
+  let reverse = REVERSE.get(table);
+  if (reverse === undefined) {
+    reverse = new Map(Object.entries(table).map(([k, v]) => [v as number, k]));
+    REVERSE.set(table, reverse);
+  }
+  return reverse.get(code) as K | undefined;
 }
+
+/** Code-to-name maps of the code tables, built once per table. */
+const REVERSE = new WeakMap<object, Map<number, string>>();

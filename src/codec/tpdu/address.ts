@@ -38,6 +38,15 @@ export interface TpAddress {
 }
 
 const NIBBLES = "0123456789*#abc";
+/** Nibble value by character code (upper and lower case), -1 for a non-digit. */
+const NIBBLE_OF: Int8Array = (() => {
+  const t = new Int8Array(128).fill(-1);
+  for (let v = 0; v < NIBBLES.length; v++) {
+    t[NIBBLES.charCodeAt(v)] = v;
+    t[NIBBLES[v].toUpperCase().charCodeAt(0)] = v;
+  }
+  return t;
+})();
 
 function readDigits(value: Uint8Array, count: number, r: ByteReader, field: string): string {
   let s = "";
@@ -79,15 +88,28 @@ export function readAddress(r: ByteReader, field: string): TpAddress {
     address.digits = readDigits(value, length, r, field);
   }
   const whole = r.bytes.subarray(start, r.offset);
-  let same = false;
+  if (!isCanonical(address, whole, field)) address.raw = whole.slice();
+  return address;
+}
+
+/**
+ * Whether `whole` is exactly what `canonical` would write for `a`. For
+ * digits this is a direct check of the two things decoding can lose (bit 7
+ * of Type-of-Address and the filler nibble), since every record core reads
+ * passes here; alphanumeric text is re-encoded and compared.
+ */
+function isCanonical(a: TpAddress, whole: Uint8Array, field: string): boolean {
+  if ((whole[1] & 0x80) === 0) return false;
+  if (a.ton !== TON_ALPHANUMERIC) {
+    return (whole[0] & 1) === 0 || (whole[whole.length - 1] & 0xf0) === 0xf0;
+  }
   try {
-    same = bytesEqual(canonical(address, field), whole);
+    return bytesEqual(canonical(a, field), whole);
   } catch (e) {
     // Text that does not re-encode (e.g. an undefined code shown as U+FFFD).
     if (!(e instanceof EncodeError)) throw e;
+    return false;
   }
-  if (!same) address.raw = whole.slice();
-  return address;
 }
 
 function canonical(a: TpAddress, field: string): Uint8Array {
@@ -112,15 +134,15 @@ function canonical(a: TpAddress, field: string): Uint8Array {
     length = Math.ceil((septets.length * 7) / 4);
   } else {
     const digits = a.digits ?? "";
-    for (const ch of digits) {
-      if (!NIBBLES.includes(ch.toLowerCase())) {
-        throw encodeError(field, `Cannot encode ${field}: character "${ch}" is not a digit`);
-      }
-    }
     length = digits.length;
     value = new Uint8Array(Math.ceil(length / 2));
     for (let i = 0; i < length; i++) {
-      const v = NIBBLES.indexOf(digits[i].toLowerCase());
+      // One table lookup per character: this runs for every record core stores.
+      const code = digits.charCodeAt(i);
+      const v = code < 128 ? NIBBLE_OF[code] : -1;
+      if (v < 0) {
+        throw encodeError(field, `Cannot encode ${field}: character "${digits[i]}" is not a digit`);
+      }
       value[i >> 1] |= i & 1 ? v << 4 : v;
     }
     if (length & 1) value[value.length - 1] |= 0xf0;
@@ -184,6 +206,7 @@ export function decodeAddress(bytes: Uint8Array, offset = 0, field = "TP-DA"): [
  * @throws {EncodeError} when the address cannot be represented
  */
 export function encodeAddress(a: TpAddress, field = "TP-DA"): Uint8Array {
+  if (a.raw === undefined) return canonical(a, field);
   const w = new ByteWriter(TPDU_PROTOCOL, 12);
   writeAddress(w, a, field);
   return w.finish();
