@@ -12,7 +12,7 @@
 
 import type { PmsRecord } from "../codec/pms/mod.ts";
 import type { SmAddress } from "../codec/frame/mod.ts";
-import { duplicateKey, DuplicateIndex } from "./duplicates.ts";
+import { DuplicateIndex, duplicateKey } from "./duplicates.ts";
 
 function addressValue(a: { digits?: string; text?: string } | null): string | undefined {
   return a === null ? undefined : a.digits ?? a.text;

@@ -10,7 +10,12 @@
 import { ConfigError } from "../lib/errors.ts";
 import type { ResolvedConfig } from "../config/schema.ts";
 import type { SourceClass } from "../codec/pms/mod.ts";
-import { createPlan, e164OptionsProblem, type E164PlanOptions, type NumberingPlan } from "./numbering/mod.ts";
+import {
+  createPlan,
+  e164OptionsProblem,
+  type E164PlanOptions,
+  type NumberingPlan,
+} from "./numbering/mod.ts";
 import { type OctetSet, parseOctetSet } from "./filters.ts";
 import type { ValidityPolicy } from "./validity.ts";
 

@@ -64,7 +64,11 @@ export interface CoreServiceDeps {
 
 function rejected(name: AdmissionReasonName, detail?: string): ResponseOf<"SUBMIT"> {
   const r = admissionReason(name);
-  return { type: "SUBMIT", result: "rejected", reason: { code: r.code, text: detail ? `${name}: ${detail}` : name } };
+  return {
+    type: "SUBMIT",
+    result: "rejected",
+    reason: { code: r.code, text: detail ? `${name}: ${detail}` : name },
+  };
 }
 
 /** The request handler of core. */
@@ -120,7 +124,11 @@ export class CoreService {
   #sourceOf(conn: FrameConnection): { sourceClass: SourceClass; sourcePeer: string } {
     const claims = this.#connClaims.get(conn) ?? [];
     const peer = claims.find((c) => c.role === "peer");
-    if (peer) return peer.peer === "" ? { sourceClass: "upstream", sourcePeer: "" } : { sourceClass: "downstream", sourcePeer: peer.peer };
+    if (peer) {
+      return peer.peer === ""
+        ? { sourceClass: "upstream", sourcePeer: "" }
+        : { sourceClass: "downstream", sourcePeer: peer.peer };
+    }
     if (claims.length > 0) return { sourceClass: "gsm", sourcePeer: "" };
     return { sourceClass: "cli", sourcePeer: "" };
   }
@@ -133,9 +141,13 @@ export class CoreService {
       if (!(e instanceof DecodeError)) throw e;
       return rejected("bad-record", e.message);
     }
-    if (submitted.imsiAddressed !== skipRouting) return rejected("bad-record", "skip-routing flag and record disagree");
+    if (submitted.imsiAddressed !== skipRouting) {
+      return rejected("bad-record", "skip-routing flag and record disagree");
+    }
     const source = this.#sourceOf(conn);
-    if (submitted.sourceClass !== source.sourceClass || submitted.sourcePeer !== source.sourcePeer) {
+    if (
+      submitted.sourceClass !== source.sourceClass || submitted.sourcePeer !== source.sourcePeer
+    ) {
       return rejected("source-not-permitted", `this connection submits as ${source.sourceClass}`);
     }
     const { store, active, policy, numbers } = this.#d;
@@ -172,7 +184,11 @@ export class CoreService {
     try {
       const stored = await store.readRecord(position);
       if (stored.state === "historical") {
-        return { result: "historical", index: target.index, disposition: DISPOSITION_CODES[stored.disposition] };
+        return {
+          result: "historical",
+          index: target.index,
+          disposition: DISPOSITION_CODES[stored.disposition],
+        };
       }
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
@@ -195,7 +211,12 @@ export class CoreService {
     if (!("rec" in found)) return { type: "CANCEL", ...found };
     const { id, rec } = found;
     const now = Math.max(this.#d.clock.now(), rec.entryTimeMs);
-    const done: PmsRecord = { ...rec, state: "historical", disposition: "cancelled", dischargeTimeMs: now };
+    const done: PmsRecord = {
+      ...rec,
+      state: "historical",
+      disposition: "cancelled",
+      dischargeTimeMs: now,
+    };
     if (!(await this.#rewrite(id, done))) return { type: "CANCEL", result: "not-found" };
     this.#d.active.delete(id);
     this.#d.logger.info("Message cancelled", { id });
@@ -228,11 +249,19 @@ export class CoreService {
 
   #register(claim: RoleClaim, conn: FrameConnection): ResponseOf<"RH_REGISTER"> {
     const refuse = (name: "already-claimed" | "unknown-peer" | "bad-request") => {
-      this.#d.logger.notice("Role refused", { role: claim.role, peer: claim.peer, reason: name, conn: conn.id });
+      this.#d.logger.notice("Role refused", {
+        role: claim.role,
+        peer: claim.peer,
+        reason: name,
+        conn: conn.id,
+      });
       return { type: "RH_REGISTER", result: "refused", reason: socketReason(name) } as const;
     };
     if (claim.role !== "peer" && claim.peer !== "") return refuse("bad-request");
-    if (claim.role === "peer" && claim.peer !== "" && this.#d.numbers.getPeer(claim.peer) === undefined) {
+    if (
+      claim.role === "peer" && claim.peer !== "" &&
+      this.#d.numbers.getPeer(claim.peer) === undefined
+    ) {
       return refuse("unknown-peer");
     }
     const key = `${claim.role}:${claim.peer}`;
@@ -245,11 +274,21 @@ export class CoreService {
     return { type: "RH_REGISTER", result: "ok" };
   }
 
-  #serviceState(up: boolean, claim: RoleClaim | "all", conn: FrameConnection): ResponseOf<"RH_SERVICE_STATE"> {
+  #serviceState(
+    up: boolean,
+    claim: RoleClaim | "all",
+    conn: FrameConnection,
+  ): ResponseOf<"RH_SERVICE_STATE"> {
     const held = this.#connClaims.get(conn) ?? [];
-    const chosen = claim === "all" ? held : held.filter((c) => c.role === claim.role && c.peer === claim.peer);
+    const chosen = claim === "all"
+      ? held
+      : held.filter((c) => c.role === claim.role && c.peer === claim.peer);
     if (chosen.length === 0) {
-      return { type: "RH_SERVICE_STATE", result: "refused", reason: socketReason("not-registered") };
+      return {
+        type: "RH_SERVICE_STATE",
+        result: "refused",
+        reason: socketReason("not-registered"),
+      };
     }
     for (const c of chosen) {
       this.#serviceUp.set(`${c.role}:${c.peer}`, up);
@@ -268,7 +307,9 @@ export class CoreService {
       historical_mb: String(this.#historicalMb),
       store_syncs: String(store.syncCount),
     };
-    for (const [cls, n] of Object.entries(active.countByDestClass())) entries[`active_${cls}`] = String(n);
+    for (const [cls, n] of Object.entries(active.countByDestClass())) {
+      entries[`active_${cls}`] = String(n);
+    }
     for (const [key, conn] of this.#claims) {
       entries[`role.${key}`] = `conn=${conn.id} ${this.#serviceUp.get(key) ? "up" : "down"}`;
     }
