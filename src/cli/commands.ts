@@ -12,6 +12,7 @@ import { DECODE_KINDS, runDecode } from "../tools/decode.ts";
 import { runCore } from "../core/server.ts";
 import { NUMBERS_HELP, runNumbers } from "../tools/admin.ts";
 import { statePaths } from "../config/paths.ts";
+import { DUMP_HELP, runDump } from "../tools/dump.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** The config path from `--config`, else $SMSC_CONFIG, else undefined (embedded). */
@@ -139,6 +140,19 @@ const numbers: Command = {
   },
 };
 
+const dump: Command = {
+  name: "dump",
+  summary: "read the message store (read-only, without core)",
+  synopsis: "",
+  help: `${helpBody(DUMP_HELP)}\n\n${CONFIG_HELP}`,
+  options: {},
+  positionals: { min: 0, max: Infinity },
+  rawArgs: true,
+  async run(args) {
+    return await runDump(args.positionals, { config: await readConfig(configPath(args)) });
+  },
+};
+
 /** Every subcommand, in the order the usage lists them. */
 export const COMMANDS: readonly Command[] = [
   core,
@@ -146,7 +160,7 @@ export const COMMANDS: readonly Command[] = [
   notYet("downlink", "run the SMPP server for one downstream peer", "PEER", 5),
   notYet("gsmif", "run the subscriber interface (SMS over SIP)", "", 7),
   notYet("submit", "inject a message from the command line", "SRC DEST", 3),
-  notYet("dump", "read the message store (read-only, without core)", "", 3),
+  dump,
   notYet("up", "run core and every configured role handler on this machine", "", 3),
   numbers,
   decode,

@@ -14,6 +14,7 @@ import { CoreClient } from "../../src/transport/core_client.ts";
 import { encodePmsRecord } from "../../src/codec/pms/mod.ts";
 import { PmsReader } from "../../src/store/pms_reader.ts";
 import { toHex } from "../../src/lib/bytes.ts";
+import { runSmsc } from "../support/spawn.ts";
 
 const ROUNDS = 6;
 const SUBMITTERS = 4;
@@ -77,6 +78,12 @@ Deno.test({
       deepStrictEqual(summary.corrupt, [], "no corrupt record after recovery");
       for (const [ud, index] of acked) deepStrictEqual(seen.get(ud), [index], `acknowledged ${ud}`);
       for (const [ud, indices] of seen) strictEqual(indices.length, 1, `stored once: ${ud}`);
+      // dump reads every record back, none of them corrupt.
+      const dump = await runSmsc(["dump", "--json"], { cwd: dir });
+      strictEqual(dump.code, 0, dump.stderr);
+      const lines = dump.stdout.trim().split("\n").map((l) => JSON.parse(l));
+      strictEqual(lines.length, reader.recordCount);
+      strictEqual(lines.some((l) => l.corrupt), false);
       // deno-lint-ignore no-console
       console.log(`acknowledged ${acked.size}, stored ${reader.recordCount} over ${ROUNDS} kills`);
     } finally {
