@@ -1,0 +1,166 @@
+/**
+ * Process-level benchmarks of core, run by `deno task bench` through
+ * scripts/bench.ts: the real `smsc core` process, real fdatasync, the real
+ * socket client. Each scenario returns its figures; the runner repeats it
+ * and reports the median and the spread. No assertion here: speed is
+ * measured, never asserted in tests (DEVELOPERS.md).
+ *
+ * @module
+ */
+
+import { startDaemon } from "../support/daemon.ts";
+import { cliRecord } from "../support/records.ts";
+import { CoreClient } from "../../src/transport/core_client.ts";
+import {
+  encodePmsRecord,
+  examplePmsRecord,
+  PMS_FIELD,
+  PMS_RECORD_BYTES,
+  PMS_RECORDS_PER_MB,
+  sealPmsRecord,
+} from "../../src/codec/pms/mod.ts";
+import { PmsReader } from "../../src/store/pms_reader.ts";
+
+/** Figures of one run, by name (unit in the name). */
+export type Figures = Record<string, number>;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/**
+ * SUBMITs from `clients` connections with `window` outstanding each, through
+ * a freshly started core; counts only acknowledged (durable) SUBMITs.
+ */
+export async function submitScenario(
+  clients: number,
+  window: number,
+  total: number,
+): Promise<Figures> {
+  const dir = await Deno.makeTempDir({ prefix: "smsc-bench-" });
+  const core = await startDaemon(["core"], { cwd: dir, ready: / core ready /, env: {} });
+  try {
+    const sock = `${dir}/state/core.sock`;
+    const conns = await Promise.all(
+      Array.from({ length: clients }, () => CoreClient.connect(sock)),
+    );
+    const bytes = Array.from(
+      { length: 64 },
+      (_, i) => encodePmsRecord(cliRecord("+12125550100", "+12125550101", `bench ${i}`)),
+    );
+    const latencies: number[] = [];
+    let left = total;
+    const t0 = performance.now();
+    const lane = async (c: CoreClient) => {
+      while (left > 0) {
+        left--;
+        const start = performance.now();
+        const r = await c.submit(bytes[left & 63]);
+        latencies.push(performance.now() - start);
+        if (r.result !== "ok") throw new Error(r.reason.text);
+      }
+    };
+    await Promise.all(conns.flatMap((c) => Array.from({ length: window }, () => lane(c))));
+    const seconds = (performance.now() - t0) / 1000;
+    await Promise.all(conns.map((c) => c.close()));
+    latencies.sort((a, b) => a - b);
+    return {
+      "msg/s": latencies.length / seconds,
+      "p50 ms": percentile(latencies, 0.5),
+      "p99 ms": percentile(latencies, 0.99),
+    };
+  } finally {
+    await core.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/**
+ * Writes `count` valid records to `path`: historical ones first, the last
+ * `active` of them active, with entry times rising by one ms from `t0`.
+ */
+export async function writePmsFile(
+  path: string,
+  count: number,
+  active: number,
+  t0: number,
+): Promise<void> {
+  const historical = encodePmsRecord({
+    ...examplePmsRecord(0),
+    state: "historical",
+    disposition: "delivered",
+    dischargeTimeMs: 1,
+  });
+  const activeRec = encodePmsRecord(examplePmsRecord(0));
+  const file = await Deno.open(path, { write: true, create: true, truncate: true });
+  const perChunk = PMS_RECORDS_PER_MB;
+  const chunk = new Uint8Array(perChunk * PMS_RECORD_BYTES);
+  const timeAt = PMS_FIELD.entry_time_ms.offset;
+  try {
+    for (let first = 0; first < count; first += perChunk) {
+      const n = Math.min(perChunk, count - first);
+      for (let k = 0; k < n; k++) {
+        const i = first + k;
+        const rec = chunk.subarray(k * PMS_RECORD_BYTES, (k + 1) * PMS_RECORD_BYTES);
+        rec.set(i >= count - active ? activeRec : historical);
+        let t = t0 + i;
+        for (let b = 5; b >= 0; b--) {
+          rec[timeAt + b] = t % 256;
+          t = Math.floor(t / 256);
+        }
+        sealPmsRecord(rec);
+      }
+      let off = 0;
+      const part = chunk.subarray(0, n * PMS_RECORD_BYTES);
+      while (off < part.length) off += await file.write(part.subarray(off));
+    }
+  } finally {
+    file.close();
+  }
+}
+
+/** Start-up of core on a store of `historical` + `active` records with historical-mb set. */
+export async function startupScenario(dir: string): Promise<Figures> {
+  const t0 = performance.now();
+  const core = await startDaemon(["core"], { cwd: dir, ready: / core ready /, env: {} });
+  const ready = performance.now() - t0;
+  await core.stop();
+  return { "ready ms": ready };
+}
+
+/** Prepares the state directory of the start-up scenario. */
+export async function prepareStartup(historical: number, active: number): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "smsc-bench-startup-" });
+  await Deno.mkdir(`${dir}/state`);
+  await writePmsFile(`${dir}/state/pms.bin`, historical + active, active, 1_700_000_000_000);
+  await Deno.writeTextFile(
+    `${dir}/state/historical-mb`,
+    `${Math.floor(historical / PMS_RECORDS_PER_MB)}\n`,
+  );
+  return dir;
+}
+
+/** Binary search by entry time in a store of `path`, in process, for `probes` random times. */
+export async function searchScenario(
+  path: string,
+  count: number,
+  probes: number,
+): Promise<Figures> {
+  const reader = await PmsReader.openReadOnly(path);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < probes; i++) {
+      const target = 1_700_000_000_000 + Math.floor(((i * 7919) % probes) / probes * count);
+      const t0 = performance.now();
+      const found = await reader.findByEntryTime(target);
+      times.push(performance.now() - t0);
+      if (found !== target - 1_700_000_000_000) {
+        throw new Error(`search found ${found} for ${target}`);
+      }
+    }
+  } finally {
+    await reader.close();
+  }
+  times.sort((a, b) => a - b);
+  return { "p50 ms": percentile(times, 0.5), "max ms": times[times.length - 1] };
+}
