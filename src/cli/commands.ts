@@ -13,6 +13,11 @@ import { runCore } from "../core/server.ts";
 import { NUMBERS_HELP, runNumbers } from "../tools/admin.ts";
 import { statePaths } from "../config/paths.ts";
 import { DUMP_HELP, runDump } from "../tools/dump.ts";
+import { runSubmit, SUBMIT_HELP, SUBMIT_SYNOPSIS } from "../tools/submit.ts";
+import { runUp, UP_HELP } from "../tools/up.ts";
+import { runUserShell, USER_SHELL_HELP } from "../tools/user_shell.ts";
+import { setLogSink, stderrSink } from "../lib/log.ts";
+import type { ResolvedConfig } from "../config/schema.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** The config path from `--config`, else $SMSC_CONFIG, else undefined (embedded). */
@@ -153,15 +158,82 @@ const dump: Command = {
   },
 };
 
+/** Submits `text` from `source` to `dest` as `smsc submit` does (for `smsc user … send`). */
+function submitText(
+  config: ResolvedConfig,
+  source: string,
+  dest: string,
+  text: string,
+): Promise<number> {
+  // runSubmit drops one final newline of its input, and the user shell has
+  // already dropped one: add it back so that the text arrives exactly.
+  const bytes = new TextEncoder().encode(text + "\n");
+  const stdin = new ReadableStream<Uint8Array>({
+    start(c) {
+      c.enqueue(bytes);
+      c.close();
+    },
+  });
+  return runSubmit([source, dest], { config, stdin });
+}
+
+const submit: Command = {
+  name: "submit",
+  summary: "inject a message from the command line (body on standard input)",
+  synopsis: SUBMIT_SYNOPSIS,
+  help: `${helpBody(SUBMIT_HELP)}\n\n${CONFIG_HELP}`,
+  options: {},
+  positionals: { min: 0, max: Infinity },
+  rawArgs: true,
+  async run(args) {
+    // Results go to stdout; socket log lines must not mix with them.
+    setLogSink(stderrSink);
+    return await runSubmit(args.positionals, { config: await readConfig(configPath(args)) });
+  },
+};
+
+const up: Command = {
+  name: "up",
+  summary: "run core and every configured role handler on this machine",
+  synopsis: "",
+  help: `${helpBody(UP_HELP)}\n\n${CONFIG_HELP}`,
+  options: {},
+  positionals: { min: 0, max: Infinity },
+  rawArgs: true,
+  async run(args) {
+    const path = configPath(args);
+    return await runUp(args.positionals, { config: await readConfig(path), configPath: path });
+  },
+};
+
+const user: Command = {
+  name: "user",
+  summary: "restricted access for one subscriber (an ssh forced command)",
+  synopsis: "NUMBER",
+  help: `${helpBody(USER_SHELL_HELP)}\n\n${CONFIG_HELP}`,
+  options: {},
+  positionals: { min: 0, max: Infinity },
+  rawArgs: true,
+  async run(args) {
+    setLogSink(stderrSink);
+    const config = await readConfig(configPath(args));
+    return await runUserShell(args.positionals, {
+      config,
+      send: (req) => submitText(config, req.source, req.dest, req.text),
+    });
+  },
+};
+
 /** Every subcommand, in the order the usage lists them. */
 export const COMMANDS: readonly Command[] = [
   core,
   notYet("uplink", "run the SMPP client to the upstream SMSC", "", 6),
   notYet("downlink", "run the SMPP server for one downstream peer", "PEER", 5),
   notYet("gsmif", "run the subscriber interface (SMS over SIP)", "", 7),
-  notYet("submit", "inject a message from the command line", "SRC DEST", 3),
+  submit,
   dump,
-  notYet("up", "run core and every configured role handler on this machine", "", 3),
+  up,
+  user,
   numbers,
   decode,
   version,

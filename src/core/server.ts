@@ -152,13 +152,15 @@ export async function runCore(
   });
 
   await stopped;
-  if (!options.signal) {
-    for (const s of ["SIGTERM", "SIGINT"] as const) Deno.removeSignalListener(s, onSignal);
-  }
+  // The listeners stay until the end: a second SIGTERM during the stop (runit
+  // and a supervisor both signalling) must not kill core half-way.
   await server.close();
   await store.close().catch(() => {});
   numbers.close();
   lock.close();
+  if (!options.signal) {
+    for (const s of ["SIGTERM", "SIGINT"] as const) Deno.removeSignalListener(s, onSignal);
+  }
   log.notice("core stopped", { exit: exitCode });
   return exitCode;
 }

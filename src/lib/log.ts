@@ -29,6 +29,15 @@ const stdoutSink: LogSink = {
   },
 };
 
+/** Writes lines to stderr: for one-shot tools whose stdout carries results. */
+export const stderrSink: LogSink = {
+  write(line) {
+    const bytes = encoder.encode(line + "\n");
+    let off = 0;
+    while (off < bytes.length) off += Deno.stderr.writeSync(bytes.subarray(off));
+  },
+};
+
 let threshold = RANK.info;
 let sink: LogSink = stdoutSink;
 

@@ -45,8 +45,34 @@ Deno.test({
       strictEqual(help.code, 0, help.stderr);
       match(help.stdout, /^  decode +decode a PDU/m);
       match(help.stderr, /installing deno@\d+\.\d+\.\d+ from the npm registry/);
-      const up = await sh(["scripts/smsc", "up"], clone, env);
-      strictEqual(up.stderr, "smsc up: not implemented yet (issue #3)\n");
+      // The README's first command: an SMSC on the embedded defaults, until SIGTERM.
+      const up = new Deno.Command("scripts/smsc", {
+        args: ["up"],
+        cwd: clone,
+        env,
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const errText = new Response(up.stderr).text();
+      let seen = "";
+      let ready!: () => void;
+      const isReady = new Promise<void>((resolve) => (ready = resolve));
+      // Keep reading stdout to the end, so that up never writes to a closed pipe.
+      const outText = (async () => {
+        const decoder = new TextDecoder();
+        for await (const chunk of up.stdout) {
+          seen += decoder.decode(chunk, { stream: true });
+          if (/ core ready /.test(seen)) ready();
+        }
+        ready();
+      })();
+      await isReady;
+      match(seen, / core ready /, await errText);
+      up.kill("SIGTERM");
+      strictEqual((await up.status).code, 0, await errText);
+      await outText;
+      await Deno.stat(`${clone}/state/pms.bin`);
       const test = await sh(["scripts/test", "src/lib", "tests/e2e/cli_test.ts"], clone, env);
       strictEqual(test.code, 0, test.stdout + test.stderr);
       match(test.stdout, /^tests: [1-9]\d* passed, 0 failed$/m);
