@@ -43,7 +43,7 @@ Deno.test({
       };
       const help = await sh(["scripts/smsc", "--help"], clone, env);
       strictEqual(help.code, 0, help.stderr);
-      match(help.stdout, /^  decode +decode a PDU/m);
+      match(help.stdout, /^ {2}decode +decode a PDU/m);
       match(help.stderr, /installing deno@\d+\.\d+\.\d+ from the npm registry/);
       // The README's first command: an SMSC on the embedded defaults, until SIGTERM.
       const up = new Deno.Command("scripts/smsc", {
