@@ -33,6 +33,9 @@ export function exitCodeFor(error: unknown): number {
  * @param verbose also print the `cause` chain and the stack of unexpected errors
  */
 export function reportError(subcommand: string, error: unknown, verbose: boolean): number {
+  // The reader of our output went away (`smsc numbers list | head`): that is
+  // not a failure of ours, and there is nobody to tell.
+  if (error instanceof Deno.errors.BrokenPipe) return EXIT.OK;
   const prefix = subcommand ? `smsc ${subcommand}` : "smsc";
   const message = error instanceof Error ? error.message : String(error);
   writeStderr(`${prefix}: ${message.split("\n")[0]}`);
