@@ -68,7 +68,9 @@ Deno.test({
         ready();
       })();
       await isReady;
-      match(seen, / core ready /, await errText);
+      if (!/ core ready /.test(seen)) {
+        throw new Error(`up ended before core was ready:\n${seen}${await errText}`);
+      }
       up.kill("SIGTERM");
       strictEqual((await up.status).code, 0, await errText);
       await outText;
