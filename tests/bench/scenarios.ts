@@ -36,6 +36,7 @@ export async function submitScenario(
   clients: number,
   window: number,
   total: number,
+  kind: "submit" | "roundtrip" = "submit",
 ): Promise<Figures> {
   const dir = await Deno.makeTempDir({ prefix: "smsc-bench-" });
   const core = await startDaemon(["core"], { cwd: dir, ready: / core ready /, env: {} });
