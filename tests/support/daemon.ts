@@ -7,7 +7,9 @@
  * @module
  */
 
-import { declaredPermissions, ROOT_PATH } from "./spawn.ts";
+import { smscCommand } from "./spawn.ts";
+
+export { smscCommand };
 
 /** A running daemon. */
 export interface Daemon {
@@ -22,22 +24,6 @@ export interface Daemon {
   kill(): Promise<Deno.CommandStatus>;
   /** SIGTERM, and wait for the process to end. */
   stop(): Promise<Deno.CommandStatus>;
-}
-
-/** The command and arguments that run `smsc ARGS…` (SMSC_BIN or deno run). */
-export async function smscCommand(args: string[]): Promise<[string, string[]]> {
-  const bin = Deno.env.get("SMSC_BIN");
-  if (bin) return [bin, args];
-  return [Deno.execPath(), [
-    "run",
-    "--quiet",
-    "--frozen",
-    "--config",
-    `${ROOT_PATH}/deno.json`,
-    ...(await declaredPermissions()),
-    `${ROOT_PATH}/main.ts`,
-    ...args,
-  ]];
 }
 
 /**

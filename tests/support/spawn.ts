@@ -17,6 +17,22 @@ export async function declaredPermissions(): Promise<string[]> {
   return text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
 }
 
+/** The command and arguments that run `smsc ARGS…`: SMSC_BIN, or `deno run main.ts`. */
+export async function smscCommand(args: string[]): Promise<[string, string[]]> {
+  const bin = Deno.env.get("SMSC_BIN");
+  if (bin) return [bin, args];
+  return [Deno.execPath(), [
+    "run",
+    "--quiet",
+    "--frozen",
+    "--config",
+    `${ROOT_PATH}/deno.json`,
+    ...(await declaredPermissions()),
+    `${ROOT_PATH}/main.ts`,
+    ...args,
+  ]];
+}
+
 /** The output of one run. */
 export interface RunResult {
   code: number;
@@ -34,18 +50,7 @@ export async function runSmsc(
   args: string[],
   options: { stdin?: string | Uint8Array; env?: Record<string, string>; cwd?: string } = {},
 ): Promise<RunResult> {
-  const bin = Deno.env.get("SMSC_BIN");
-  const command = bin ?? Deno.execPath();
-  const fullArgs = bin ? args : [
-    "run",
-    "--quiet",
-    "--frozen",
-    "--config",
-    `${ROOT_PATH}/deno.json`,
-    ...(await declaredPermissions()),
-    `${ROOT_PATH}/main.ts`,
-    ...args,
-  ];
+  const [command, fullArgs] = await smscCommand(args);
   const child = new Deno.Command(command, {
     args: fullArgs,
     stdin: options.stdin === undefined ? "null" : "piped",
