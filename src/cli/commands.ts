@@ -18,6 +18,7 @@ import { runUp, UP_HELP } from "../tools/up.ts";
 import { runUserShell, USER_SHELL_HELP } from "../tools/user_shell.ts";
 import { setLogSink, stderrSink } from "../lib/log.ts";
 import type { ResolvedConfig } from "../config/schema.ts";
+import { ConfigError } from "../lib/errors.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** The config path from `--config`, else $SMSC_CONFIG, else undefined (embedded). */
@@ -202,7 +203,24 @@ const up: Command = {
   rawArgs: true,
   async run(args) {
     const path = configPath(args);
-    return await runUp(args.positionals, { config: await readConfig(path), configPath: path });
+    const config = await readConfig(path);
+    const u = config.up;
+    if (u.restart_backoff_ms_min > u.restart_backoff_ms_max) {
+      throw new ConfigError(
+        "up.restart_backoff_ms_min",
+        `Cannot load config: key "up.restart_backoff_ms_min" must not exceed up.restart_backoff_ms_max (${u.restart_backoff_ms_max}): current value is ${u.restart_backoff_ms_min}`,
+      );
+    }
+    return await runUp(args.positionals, {
+      config,
+      configPath: path,
+      timers: {
+        backoffMsMin: u.restart_backoff_ms_min,
+        backoffMsMax: u.restart_backoff_ms_max,
+        resetAfterMs: u.restart_reset_ms,
+        stopTimeoutMs: u.stop_timeout_ms,
+      },
+    });
   },
 };
 
@@ -219,6 +237,7 @@ const user: Command = {
     const config = await readConfig(configPath(args));
     return await runUserShell(args.positionals, {
       config,
+      bodyBytesMax: config.user.body_bytes_max,
       send: (req) => submitText(config, req.source, req.dest, req.text),
     });
   },

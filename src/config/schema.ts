@@ -120,6 +120,56 @@ export const SCHEMA = {
       },
     },
   },
+  up: {
+    doc: "`smsc up`: how it restarts and stops its children (docs/up.md).",
+    keys: {
+      restart_backoff_ms_min: {
+        type: "integer",
+        default: 1000,
+        min: 100,
+        max: 3_600_000,
+        unit: "milliseconds",
+        doc: "Wait before the first restart of a child that exited; it doubles at each restart.",
+      },
+      restart_backoff_ms_max: {
+        type: "integer",
+        default: 60000,
+        min: 100,
+        max: 3_600_000,
+        unit: "milliseconds",
+        doc: "Longest wait between restarts.",
+      },
+      restart_reset_ms: {
+        type: "integer",
+        default: 60000,
+        min: 1000,
+        max: 86_400_000,
+        unit: "milliseconds",
+        doc: "A child that stayed up this long is restarted after the shortest wait again.",
+      },
+      stop_timeout_ms: {
+        type: "integer",
+        default: 10000,
+        min: 100,
+        max: 600_000,
+        unit: "milliseconds",
+        doc: "How long `up` waits after SIGTERM to a child before it sends SIGKILL.",
+      },
+    },
+  },
+  user: {
+    doc: "`smsc user NUMBER`, the restricted end-user mode (docs/dump.md).",
+    keys: {
+      body_bytes_max: {
+        type: "integer",
+        default: 16384,
+        min: 1,
+        max: 1_048_576,
+        unit: "bytes",
+        doc: "Largest message body `smsc user NUMBER send` reads from standard input.",
+      },
+    },
+  },
   numbering: {
     doc: "The numbering plan applied to every destination and source (seed 1.1, 2.4.1).",
     keys: {
@@ -215,6 +265,13 @@ export interface ResolvedConfig {
   };
   readonly store: { readonly pms_batch_records_max: number };
   readonly socket: { readonly requests_in_flight_max: number; readonly request_timeout_ms: number };
+  readonly up: {
+    readonly restart_backoff_ms_min: number;
+    readonly restart_backoff_ms_max: number;
+    readonly restart_reset_ms: number;
+    readonly stop_timeout_ms: number;
+  };
+  readonly user: { readonly body_bytes_max: number };
   readonly numbering: {
     readonly plan: "nanp" | "e164";
     readonly country_code: string;
