@@ -94,6 +94,18 @@ export class ByteReader {
     return out;
   }
 
+  /**
+   * Returns the next `count` bytes as a view, without copying: for values
+   * that are read at once and never kept (the caller must not hold on to it,
+   * since it shares the input's memory).
+   */
+  view(count: number, field: string): Uint8Array {
+    this.need(count, field);
+    const out = this.bytes.subarray(this.#offset, this.#offset + count);
+    this.#offset += count;
+    return out;
+  }
+
   /** Reads every remaining byte as a copy. */
   rest(): Uint8Array {
     const out = this.bytes.slice(this.#offset, this.#end);

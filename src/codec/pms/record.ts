@@ -12,7 +12,7 @@
 
 import { ByteReader } from "../../lib/bytes.ts";
 import { DecodeError, EncodeError } from "../../lib/errors.ts";
-import { encodeAddress, readAddress, type TpAddress } from "../tpdu/mod.ts";
+import { readAddress, type TpAddress, writeAddressAt } from "../tpdu/mod.ts";
 import { crc32c } from "./checksum.ts";
 import { allZero, encodeFieldError, fieldError, readUint, writeUint } from "./_fields.ts";
 import { decodeBody, encodeBody } from "./_body.ts";
@@ -145,18 +145,13 @@ function hex8(v: number): string {
 }
 
 function writeAddressField(b: Uint8Array, name: PmsFieldName, a: TpAddress): void {
-  let octets: Uint8Array;
+  const f = PMS_FIELD[name];
   try {
-    octets = encodeAddress(a, name === "oa" ? "TP-OA" : "TP-DA");
+    writeAddressAt(b, f.offset, a, name === "oa" ? "TP-OA" : "TP-DA", f.size);
   } catch (e) {
     if (e instanceof EncodeError) throw encodeFieldError(name, e.message);
     throw e;
   }
-  const f = PMS_FIELD[name];
-  if (octets.length > f.size) {
-    throw encodeFieldError(name, `${octets.length} octets exceed ${f.size}`);
-  }
-  b.set(octets, f.offset);
 }
 
 function readAddressField(

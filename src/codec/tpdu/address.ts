@@ -78,7 +78,8 @@ export function readAddress(r: ByteReader, field: string): TpAddress {
     );
   }
   const toa = r.u8(field);
-  const value = r.take(Math.ceil(length / 2), field);
+  // A view: the digits are read from it at once; `raw` below takes a copy.
+  const value = r.view(Math.ceil(length / 2), field);
   const address: TpAddress = { ton: (toa >> 4) & 0x07, npi: toa & 0x0f };
   if (address.ton === TON_ALPHANUMERIC) {
     // TS 23.040 §9.1.2.5: the length counts semi-octets, so the number of
@@ -195,6 +196,64 @@ export function decodeAddress(bytes: Uint8Array, offset = 0, field = "TP-DA"): [
   const r = new ByteReader(bytes, TPDU_PROTOCOL, offset);
   const a = readAddress(r, field);
   return [a, r.offset];
+}
+
+/**
+ * Writes an address field into `out` at `offset`, without allocating for the
+ * common case of a digit address (the PMS record encoder calls this for every
+ * record core stores).
+ *
+ * @param out the buffer
+ * @param offset where the field starts
+ * @param a the address
+ * @param field the spec field name for errors
+ * @param maxOctets room for the field in `out`
+ * @returns the octets written
+ * @throws {EncodeError} when the address cannot be represented or does not fit
+ */
+export function writeAddressAt(
+  out: Uint8Array,
+  offset: number,
+  a: TpAddress,
+  field: string,
+  maxOctets: number,
+): number {
+  const digits = a.digits;
+  if (a.raw !== undefined || a.ton === TON_ALPHANUMERIC || digits === undefined) {
+    const octets = encodeAddress(a, field);
+    if (octets.length > maxOctets) {
+      throw encodeError(
+        field,
+        `Cannot encode ${field}: ${octets.length} octets exceed ${maxOctets}`,
+      );
+    }
+    out.set(octets, offset);
+    return octets.length;
+  }
+  const length = digits.length;
+  const size = 2 + Math.ceil(length / 2);
+  if (
+    !Number.isInteger(a.ton) || a.ton < 0 || a.ton > 7 || !Number.isInteger(a.npi) || a.npi < 0 ||
+    a.npi > 15
+  ) {
+    canonical(a, field); // throws the EncodeError that names TON or NPI
+  }
+  if (length > TP_ADDRESS_DIGITS_MAX || size > maxOctets) {
+    throw encodeError(field, `Cannot encode ${field}: ${length} semi-octets do not fit`);
+  }
+  out[offset] = length;
+  out[offset + 1] = 0x80 | (a.ton << 4) | a.npi;
+  out.fill(0, offset + 2, offset + size);
+  for (let i = 0; i < length; i++) {
+    const code = digits.charCodeAt(i);
+    const v = code < 128 ? NIBBLE_OF[code] : -1;
+    if (v < 0) {
+      throw encodeError(field, `Cannot encode ${field}: character "${digits[i]}" is not a digit`);
+    }
+    out[offset + 2 + (i >> 1)] |= i & 1 ? v << 4 : v;
+  }
+  if (length & 1) out[offset + size - 1] |= 0xf0;
+  return size;
 }
 
 /**
