@@ -97,7 +97,8 @@ export async function runCore(
   const clock = options.clock ?? systemClock;
   const policy = buildPolicy(config);
   const paths = statePaths(config);
-  await Deno.mkdir(paths.stateDir, { recursive: true });
+  // The state holds every message: owner and group only (when we create it).
+  await Deno.mkdir(paths.stateDir, { recursive: true, mode: 0o750 });
   const lock = await lockStateDir(`${paths.stateDir}/core.lock`);
   const numbers = NumbersDb.open(paths.numbersDb, { readOnly: false, busyTimeoutMs: 5000 });
   if (config.core.demo_numbers) seedDemoNumbers(numbers);
@@ -141,6 +142,10 @@ export async function runCore(
     requestTimeoutMs: config.socket.request_timeout_ms,
     clock,
   });
+
+  // Whoever can connect can submit as the command line, which is trusted
+  // (no PID/DCS filter, IMSI addressing): owner and group only.
+  await Deno.chmod(paths.socket, 0o660);
 
   const onSignal = () => stop();
   if (options.signal) options.signal.addEventListener("abort", onSignal);

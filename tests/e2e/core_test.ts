@@ -35,6 +35,12 @@ Deno.test("core acknowledges a SUBMIT with its index after storing it, and answe
       try {
         strictEqual(okIndex(await c.submit(cliRecordBytes(SUB, OTHER, "hello"))), 0);
         strictEqual(okIndex(await c.submit(cliRecordBytes(SUB, "2125550102", "again"))), 1);
+        strictEqual(
+          (await Deno.stat(`${dir}/state/core.sock`)).mode! & 0o777,
+          0o660,
+          "socket mode",
+        );
+        strictEqual((await Deno.stat(`${dir}/state`)).mode! & 0o777, 0o750, "state_dir mode");
         const status = Object.fromEntries((await c.status()).map((e) => [e.key, e.value]));
         strictEqual(status.records, "2");
         strictEqual(status.active, "2");
