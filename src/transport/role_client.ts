@@ -26,8 +26,7 @@
  * @module
  */
 
-import type { ResponseOf, RoleClaim } from "../codec/frame/mod.ts";
-import type { RequestOf } from "../codec/frame/mod.ts";
+import type { RequestOf, ResponseOf, RoleClaim } from "../codec/frame/mod.ts";
 import type { Clock, Timer } from "../lib/clock.ts";
 import { assert } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
