@@ -80,8 +80,7 @@ Deno.test("RoleClient re-registers with a restarted core and re-announces its se
       await other.close();
     }
     // The service state was announced again, per role since the two differ.
-    // TODO(#4): check it through STATUS (see the ignored test below) once
-    // core's status keys may carry "role.<role>:<peer>".
+    // (STATUS shows the same: see the next test.)
     const announced = core.output().split("\n").filter((l) => / Service (up|down) /.test(l));
     deepStrictEqual(announced.map((l) => l.split(" ").slice(2).join(" ")), [
       'Service up role=peer peer=""',
@@ -110,13 +109,8 @@ Deno.test("RoleClient re-registers with a restarted core and re-announces its se
   }
 });
 
-// TODO(#4): core answers STATUS with "role.<role>:<peer>" keys, but the frame
-// codec allows only [a-z0-9._-] in a status key, so once any role is held
-// STATUS fails with "Cannot encode status key" and core drops the connection.
-// Enable this test when one of the two is changed.
 Deno.test({
   name: "STATUS lists a RoleClient's roles with their service state",
-  ignore: true,
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "smsc-role-client-" });
     const sock = `${dir}/state/core.sock`;

@@ -47,7 +47,7 @@ export const RESULT_CODES = {
 } as const satisfies Record<MessageType, Record<string, number>>;
 
 const IMSI = { min: IMSI_DIGITS_MIN, max: IMSI_DIGITS_MAX, pattern: /^[0-9]+$/ };
-const STATUS_KEY = { min: 1, max: STATUS_KEY_BYTES_MAX, pattern: /^[a-z0-9._-]+$/ };
+const STATUS_KEY = { min: 1, max: STATUS_KEY_BYTES_MAX, pattern: /^[A-Za-z0-9._:-]+$/ };
 const STATUS_VALUE = { min: 0, max: REASON_TEXT_BYTES_MAX, pattern: PRINTABLE };
 
 function writeStatus(w: ByteWriter, entries: StatusEntry[]): void {

@@ -131,7 +131,7 @@ Deno.test("encodeFrame() rejects values the wire cannot carry", () => {
     { type: "SUBMIT", result: "rejected", reason: { code: 1, text: "x".repeat(256) } },
     { type: "MT_FIND_IMSI", result: "ok", imsi: "12345" },
     { type: "DELIVER_TO_PEER", result: "temporary", cause: 2 ** 32, text: "" },
-    { type: "STATUS", entries: [{ key: "Upper", value: "1" }] },
+    { type: "STATUS", entries: [{ key: "with space", value: "1" }] },
     { type: "STATUS", entries: Array.from({ length: 256 }, () => ({ key: "k", value: "" })) },
   ];
   for (const response of responses) {
