@@ -73,6 +73,25 @@ export const SCHEMA = {
         unit: "seconds",
         doc: "Longest validity period a source may ask for; longer requests are capped to it.",
       },
+      retry_delays: {
+        type: "string",
+        default: "30s,1m,2m,5m,10m,30m,1h",
+        pattern: /^\s*[1-9][0-9]*[smh]\s*(,\s*[1-9][0-9]*[smh]\s*)*$/,
+        patternDoc: "a comma list of durations such as 30s,5m,1h",
+        doc: "Waits between delivery attempts after a temporary failure: durations with unit " +
+          "s, m or h, never decreasing; the last repeats until the message expires. Each wait is " +
+          "stretched by up to 25 % per message so that messages that failed together do not " +
+          "retry together (docs/retry.md).",
+      },
+      peer_window: {
+        type: "integer",
+        default: 1,
+        min: 1,
+        max: 1000,
+        unit: "messages",
+        doc: "DELIVER_TO_PEER transfers outstanding per SMPP peer at once; 1 is the seed's " +
+          "one-at-a-time, a window speeds up peers that answer concurrently.",
+      },
       demo_numbers: {
         type: "boolean",
         default: true,
@@ -262,6 +281,8 @@ export interface ResolvedConfig {
     readonly validity_s_default: number;
     readonly validity_s_max: number;
     readonly demo_numbers: boolean;
+    readonly retry_delays: string;
+    readonly peer_window: number;
   };
   readonly store: { readonly pms_batch_records_max: number };
   readonly socket: { readonly requests_in_flight_max: number; readonly request_timeout_ms: number };

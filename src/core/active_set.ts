@@ -45,6 +45,11 @@ export class ActiveSet {
     this.duplicates.remove(id);
   }
 
+  /** Every active record, in id order. */
+  entries(): IterableIterator<[number, PmsRecord]> {
+    return this.#records.entries();
+  }
+
   /** The smallest active id, or undefined when none is active. */
   oldest(): number | undefined {
     // Maps iterate in insertion order, and ids are inserted in increasing

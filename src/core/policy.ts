@@ -18,6 +18,7 @@ import {
 } from "./numbering/mod.ts";
 import { type OctetSet, parseOctetSet } from "./filters.ts";
 import type { ValidityPolicy } from "./validity.ts";
+import { parseRetrySchedule, type RetrySchedule } from "../proto/retry.ts";
 
 /** The parts of `AdmissionContext` that come from config. */
 export interface Policy {
@@ -26,6 +27,7 @@ export interface Policy {
   pidAllow: OctetSet;
   dcsAllow: OctetSet;
   validity: ValidityPolicy;
+  retrySchedule: RetrySchedule;
 }
 
 function plan(config: ResolvedConfig): NumberingPlan {
@@ -65,5 +67,6 @@ export function buildPolicy(config: ResolvedConfig): Policy {
     pidAllow: parseOctetSet(config.filters.pid_allow, "filters.pid_allow"),
     dcsAllow: parseOctetSet(config.filters.dcs_allow, "filters.dcs_allow"),
     validity: { validitySDefault: c.validity_s_default, validitySMax: c.validity_s_max },
+    retrySchedule: parseRetrySchedule(c.retry_delays, "core.retry_delays"),
   };
 }

@@ -129,6 +129,9 @@ export async function runCore(
       exitCode = 74;
       stop();
     },
+    retrySchedule: policy.retrySchedule,
+    peerWindow: config.core.peer_window,
+    requestTimeoutMs: config.socket.request_timeout_ms,
     statusExtra: () => ({
       version: denoJson.version,
       uptime_s: String(Math.floor((clock.now() - startedMs) / 1000)),
@@ -147,6 +150,15 @@ export async function runCore(
   // (no PID/DCS filter, IMSI addressing): owner and group only.
   await Deno.chmod(paths.socket, 0o660);
 
+  service.recover();
+  // Retries and expiries come due with time; a second is fine-grained enough.
+  let ticking = false;
+  const ticker = setInterval(() => {
+    if (ticking) return;
+    ticking = true;
+    service.tick().finally(() => (ticking = false));
+  }, 1000);
+
   const onSignal = () => stop();
   if (options.signal) options.signal.addEventListener("abort", onSignal);
   else for (const s of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(s, onSignal);
@@ -157,6 +169,7 @@ export async function runCore(
   });
 
   await stopped;
+  clearInterval(ticker);
   // The listeners stay until the end: a second SIGTERM during the stop (runit
   // and a supervisor both signalling) must not kill core half-way.
   await server.close();

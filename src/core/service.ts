@@ -43,6 +43,8 @@ import { admit } from "./admission.ts";
 import type { ActiveSet } from "./active_set.ts";
 import type { Policy } from "./policy.ts";
 import type { NumberLookup } from "./routing.ts";
+import { PeerDelivery } from "./peer_delivery.ts";
+import type { RetrySchedule } from "../proto/retry.ts";
 
 /** What the service works with. */
 export interface CoreServiceDeps {
@@ -60,6 +62,12 @@ export interface CoreServiceDeps {
   onFatal(error: Error): void;
   /** Extra STATUS entries (version, uptime, connections). */
   statusExtra(): Record<string, string>;
+  /** Waits between delivery attempts after temporary failures. */
+  retrySchedule: RetrySchedule;
+  /** Transfers outstanding per peer. */
+  peerWindow: number;
+  /** How long core waits for a role handler's answer. */
+  requestTimeoutMs: number;
 }
 
 function rejected(name: AdmissionReasonName, detail?: string): ResponseOf<"SUBMIT"> {
@@ -79,10 +87,31 @@ export class CoreService {
   readonly #serviceUp = new Map<string, boolean>();
   #historicalMb: number;
   #mbWrite: Promise<void> = Promise.resolve();
+  readonly #delivery: PeerDelivery;
 
   constructor(deps: CoreServiceDeps) {
     this.#d = deps;
     this.#historicalMb = deps.historicalMb;
+    this.#delivery = new PeerDelivery({
+      active: deps.active,
+      clock: deps.clock,
+      logger: deps.logger,
+      schedule: deps.retrySchedule,
+      window: deps.peerWindow,
+      requestTimeoutMs: deps.requestTimeoutMs,
+      rewrite: (id, rec) => this.#rewrite(id, rec),
+      discharged: () => this.#advanceHistoricalMb(),
+    });
+  }
+
+  /** Queues the active records found at start-up, in id order. */
+  recover(): void {
+    for (const [id, rec] of this.#d.active.entries()) this.#delivery.enqueue(id, rec);
+  }
+
+  /** Retries and expiries that are due; the server calls it about once a second. */
+  tick(): Promise<void> {
+    return this.#delivery.tick();
   }
 
   /** Answers one request from a client. */
@@ -115,6 +144,7 @@ export class CoreService {
       const key = `${claim.role}:${claim.peer}`;
       this.#claims.delete(key);
       this.#serviceUp.delete(key);
+      if (claim.role === "peer") this.#delivery.setHandler(claim.peer, undefined);
       this.#d.logger.info("Role released", { role: claim.role, peer: claim.peer, conn: conn.id });
     }
     this.#connClaims.delete(conn);
@@ -168,6 +198,7 @@ export class CoreService {
       return rejected("store-failed");
     }
     this.#d.logger.debug("SUBMIT stored", { id, dest: a.record.destClass, conn: conn.id });
+    if (a.record.state === "active") this.#delivery.enqueue(id, a.record);
     return { type: "SUBMIT", result: "ok", index: id };
   }
 
@@ -292,6 +323,7 @@ export class CoreService {
     }
     for (const c of chosen) {
       this.#serviceUp.set(`${c.role}:${c.peer}`, up);
+      if (c.role === "peer") this.#delivery.setHandler(c.peer, up ? conn : undefined);
       this.#d.logger.info(up ? "Service up" : "Service down", { role: c.role, peer: c.peer });
     }
     return { type: "RH_SERVICE_STATE", result: "ok" };
@@ -310,6 +342,7 @@ export class CoreService {
     for (const [cls, n] of Object.entries(active.countByDestClass())) {
       entries[`active_${cls}`] = String(n);
     }
+    Object.assign(entries, this.#delivery.counts());
     for (const [key, conn] of this.#claims) {
       entries[`role.${key}`] = `conn=${conn.id} ${this.#serviceUp.get(key) ? "up" : "down"}`;
     }
