@@ -64,7 +64,8 @@ export class PmsFile extends PmsReader {
   #closed = false;
   #lastEntryTimeMs: number;
   #syncCount = 0;
-  #updates: Promise<unknown> = Promise.resolve();
+  /** The last queued update of each record with one in progress, by index. */
+  readonly #updates = new Map<number, Promise<unknown>>();
 
   private constructor(io: PmsIo, count: number, report: PmsOpenReport, batchRecordsMax: number) {
     super(io, count, report);
@@ -165,13 +166,21 @@ export class PmsFile extends PmsReader {
    * @throws {Error} when the store has failed (sticky)
    */
   update(index: number, rec: PmsRecord): Promise<void> {
-    // Updates run one after another so that each checks the latest content.
-    const run = this.#updates.then(() => this.#update(index, rec));
-    this.#updates = run.catch(() => {});
-    return run;
+    // Updates of one record are checked one after another, so that each sees
+    // the content the previous one queued; different records go ahead at
+    // once, and all writes join the group commit, so many updates share one
+    // fdatasync.
+    const previous = this.#updates.get(index) ?? Promise.resolve();
+    const queued = previous.then(() => this.#queueUpdate(index, rec));
+    const settled = queued.then(() => {}, () => {});
+    this.#updates.set(index, settled);
+    settled.then(() => {
+      if (this.#updates.get(index) === settled) this.#updates.delete(index);
+    });
+    return queued.then((q) => q.durable);
   }
 
-  async #update(index: number, rec: PmsRecord): Promise<void> {
+  async #queueUpdate(index: number, rec: PmsRecord): Promise<{ durable: Promise<void> }> {
     this.#usable("update");
     const old = decodePmsRecord(this.#unsynced.get(index) ?? (await this.readBytes(index)));
     assert(old.state === "active", `Cannot update PMS record ${index}: it is historical`);
@@ -179,7 +188,8 @@ export class PmsFile extends PmsReader {
       old.entryTimeMs === rec.entryTimeMs,
       `Cannot update PMS record ${index}: entry time ${rec.entryTimeMs} differs from ${old.entryTimeMs}`,
     );
-    await this.#enqueue(index, encodePmsRecord(rec));
+    // Wrapped, so that awaiting this function does not wait for durability.
+    return { durable: this.#enqueue(index, encodePmsRecord(rec)) };
   }
 
   /** Reads a record, including one not yet synced. */
@@ -191,7 +201,7 @@ export class PmsFile extends PmsReader {
   /** Waits for queued writes, then closes the file. */
   override async close(): Promise<void> {
     this.#closed = true;
-    await this.#updates;
+    await Promise.all(this.#updates.values());
     while (this.#flushing) await this.#flushing;
     this.io.close();
   }
