@@ -92,6 +92,24 @@ export const SCHEMA = {
         doc: "DELIVER_TO_PEER transfers outstanding per SMPP peer at once; 1 is the seed's " +
           "one-at-a-time, a window speeds up peers that answer concurrently.",
       },
+      imsi_lookup_window: {
+        type: "integer",
+        default: 4,
+        min: 1,
+        max: 1000,
+        unit: "requests",
+        doc: "MSISDN-to-IMSI lookups (MT_FIND_IMSI) outstanding at once toward the IMSI-lookup " +
+          "role handler; each looks up one MSISDN for all the messages waiting for it.",
+      },
+      imsi_cache_s: {
+        type: "integer",
+        default: 60,
+        min: 0,
+        max: 86400,
+        unit: "seconds",
+        doc: "How long a looked-up IMSI is reused for further messages to the same MSISDN " +
+          "(seed 2.6.1.3): longer saves lookups, shorter lets SIM changes take effect sooner.",
+      },
       demo_numbers: {
         type: "boolean",
         default: true,
@@ -283,6 +301,8 @@ export interface ResolvedConfig {
     readonly demo_numbers: boolean;
     readonly retry_delays: string;
     readonly peer_window: number;
+    readonly imsi_lookup_window: number;
+    readonly imsi_cache_s: number;
   };
   readonly store: { readonly pms_batch_records_max: number };
   readonly socket: { readonly requests_in_flight_max: number; readonly request_timeout_ms: number };

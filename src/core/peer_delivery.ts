@@ -52,8 +52,13 @@ export interface PeerDeliveryDeps {
   requestTimeoutMs: number;
   /** Writes a new version of an active record durably (position = id − base). */
   rewrite(id: number, rec: PmsRecord): Promise<boolean>;
-  /** Called after a record became historical (historical-mb, counters). */
-  discharged(id: number): void;
+  /** Writes the discharge durably and drops the record from the active set. */
+  discharge(
+    id: number,
+    rec: PmsRecord,
+    disposition: PmsRecord["disposition"],
+    cause: number,
+  ): Promise<void>;
 }
 
 /** Peer queues and their draining. */
@@ -218,19 +223,9 @@ export class PeerDelivery {
         },
       );
     }
-    const done: PmsRecord = {
-      ...rec,
-      state: "historical",
-      disposition,
-      cause,
-      dischargeTimeMs: Math.max(this.#d.clock.now(), rec.entryTimeMs),
-      destMessageId: rec.destClass === "upstream" ? kept : rec.destMessageId,
-    };
-    if (!(await this.#d.rewrite(id, done))) return;
+    const withId = rec.destClass === "upstream" ? { ...rec, destMessageId: kept } : rec;
     this.#retryAt.delete(id);
-    this.#d.active.delete(id);
-    this.#d.discharged(id);
-    this.#d.logger.info("Message discharged", { id, disposition, cause });
+    await this.#d.discharge(id, withId, disposition, cause);
   }
 
   /** Requeues messages whose retry time has come and expires overdue ones; call about once a second. */

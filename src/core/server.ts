@@ -131,6 +131,8 @@ export async function runCore(
     },
     retrySchedule: policy.retrySchedule,
     peerWindow: config.core.peer_window,
+    imsiLookupWindow: config.core.imsi_lookup_window,
+    imsiCacheMs: config.core.imsi_cache_s * 1000,
     requestTimeoutMs: config.socket.request_timeout_ms,
     statusExtra: () => ({
       version: denoJson.version,

@@ -44,6 +44,7 @@ import type { ActiveSet } from "./active_set.ts";
 import type { Policy } from "./policy.ts";
 import type { NumberLookup } from "./routing.ts";
 import { PeerDelivery } from "./peer_delivery.ts";
+import { MtDelivery } from "./mt_delivery.ts";
 import type { RetrySchedule } from "../proto/retry.ts";
 
 /** What the service works with. */
@@ -68,6 +69,10 @@ export interface CoreServiceDeps {
   peerWindow: number;
   /** How long core waits for a role handler's answer. */
   requestTimeoutMs: number;
+  /** MT_FIND_IMSI outstanding at once. */
+  imsiLookupWindow: number;
+  /** How long a looked-up IMSI is reused. */
+  imsiCacheMs: number;
 }
 
 function rejected(name: AdmissionReasonName, detail?: string): ResponseOf<"SUBMIT"> {
@@ -88,6 +93,7 @@ export class CoreService {
   #historicalMb: number;
   #mbWrite: Promise<void> = Promise.resolve();
   readonly #delivery: PeerDelivery;
+  readonly #mt: MtDelivery;
 
   constructor(deps: CoreServiceDeps) {
     this.#d = deps;
@@ -100,18 +106,56 @@ export class CoreService {
       window: deps.peerWindow,
       requestTimeoutMs: deps.requestTimeoutMs,
       rewrite: (id, rec) => this.#rewrite(id, rec),
-      discharged: () => this.#advanceHistoricalMb(),
+      discharge: (id, rec, disposition, cause) => this.#discharge(id, rec, disposition, cause),
     });
+    this.#mt = new MtDelivery({
+      active: deps.active,
+      clock: deps.clock,
+      logger: deps.logger,
+      schedule: deps.retrySchedule,
+      lookupWindow: deps.imsiLookupWindow,
+      imsiCacheMs: deps.imsiCacheMs,
+      requestTimeoutMs: deps.requestTimeoutMs,
+      rewrite: (id, rec) => this.#rewrite(id, rec),
+      discharge: (id, rec, disposition, cause) => this.#discharge(id, rec, disposition, cause),
+    });
+  }
+
+  /**
+   * Makes an active record historical, durably, then forgets it: the one
+   * place a discharge is written (delivery, expiry, cancel).
+   */
+  async #discharge(
+    id: number,
+    rec: PmsRecord,
+    disposition: PmsRecord["disposition"],
+    cause: number,
+  ): Promise<void> {
+    const done: PmsRecord = {
+      ...rec,
+      state: "historical",
+      disposition,
+      cause,
+      dischargeTimeMs: Math.max(this.#d.clock.now(), rec.entryTimeMs),
+    };
+    if (!(await this.#rewrite(id, done))) return;
+    this.#d.active.delete(id);
+    this.#d.logger.info("Message discharged", { id, disposition, cause });
+    this.#advanceHistoricalMb();
   }
 
   /** Queues the active records found at start-up, in id order. */
   recover(): void {
-    for (const [id, rec] of this.#d.active.entries()) this.#delivery.enqueue(id, rec);
+    for (const [id, rec] of this.#d.active.entries()) {
+      this.#delivery.enqueue(id, rec);
+      this.#mt.enqueue(id, rec);
+    }
   }
 
   /** Retries and expiries that are due; the server calls it about once a second. */
-  tick(): Promise<void> {
-    return this.#delivery.tick();
+  async tick(): Promise<void> {
+    await this.#delivery.tick();
+    await this.#mt.tick();
   }
 
   /** Answers one request from a client. */
@@ -130,8 +174,7 @@ export class CoreService {
       case "RH_SERVICE_STATE":
         return this.#serviceState(request.up, request.claim, conn);
       case "MT_DISCHARGE":
-        // TODO(#4): custody of MT messages; until then nothing is held by gsmif.
-        return { type: "MT_DISCHARGE", result: "unknown" };
+        return this.#mtDischarge(request.index, request.disposition, request.cause, conn);
       default:
         // The frame codec refuses core-originated types from a client; this is a guard.
         throw new Error(`Cannot handle ${request.type} from a client`);
@@ -145,6 +188,8 @@ export class CoreService {
       this.#claims.delete(key);
       this.#serviceUp.delete(key);
       if (claim.role === "peer") this.#delivery.setHandler(claim.peer, undefined);
+      if (claim.role === "imsi-lookup") this.#mt.setLookupHandler(undefined);
+      if (claim.role === "gsm-mt") this.#mt.setMtHandler(undefined);
       this.#d.logger.info("Role released", { role: claim.role, peer: claim.peer, conn: conn.id });
     }
     this.#connClaims.delete(conn);
@@ -198,7 +243,10 @@ export class CoreService {
       return rejected("store-failed");
     }
     this.#d.logger.debug("SUBMIT stored", { id, dest: a.record.destClass, conn: conn.id });
-    if (a.record.state === "active") this.#delivery.enqueue(id, a.record);
+    if (a.record.state === "active") {
+      this.#delivery.enqueue(id, a.record);
+      this.#mt.enqueue(id, a.record);
+    }
     return { type: "SUBMIT", result: "ok", index: id };
   }
 
@@ -241,18 +289,23 @@ export class CoreService {
     const found = await this.#resolve(target);
     if (!("rec" in found)) return { type: "CANCEL", ...found };
     const { id, rec } = found;
-    const now = Math.max(this.#d.clock.now(), rec.entryTimeMs);
-    const done: PmsRecord = {
-      ...rec,
-      state: "historical",
-      disposition: "cancelled",
-      dischargeTimeMs: now,
-    };
-    if (!(await this.#rewrite(id, done))) return { type: "CANCEL", result: "not-found" };
-    this.#d.active.delete(id);
-    this.#d.logger.info("Message cancelled", { id });
-    this.#advanceHistoricalMb();
+    // A message gsmif holds is taken back from it first (seed §2.5.4.2).
+    if (this.#mt.isHeld(id)) await this.#mt.cancelHeld(id);
+    const current = this.#d.active.get(id);
+    if (current === undefined) return { type: "CANCEL", result: "not-found" };
+    await this.#discharge(id, current, "cancelled", rec.cause);
     return { type: "CANCEL", result: "ok", index: id };
+  }
+
+  async #mtDischarge(
+    id: number,
+    disposition: number,
+    cause: number,
+    conn: FrameConnection,
+  ): Promise<ResponseOf<"MT_DISCHARGE">> {
+    const holds = (this.#connClaims.get(conn) ?? []).some((c) => c.role === "gsm-mt");
+    if (!holds) return { type: "MT_DISCHARGE", result: "unknown" };
+    return { type: "MT_DISCHARGE", result: await this.#mt.discharged(id, disposition, cause) };
   }
 
   async #changeSrr(target: Target, srr: boolean): Promise<ResponseOf<"CHANGE_SRR">> {
@@ -324,6 +377,8 @@ export class CoreService {
     for (const c of chosen) {
       this.#serviceUp.set(`${c.role}:${c.peer}`, up);
       if (c.role === "peer") this.#delivery.setHandler(c.peer, up ? conn : undefined);
+      if (c.role === "imsi-lookup") this.#mt.setLookupHandler(up ? conn : undefined);
+      if (c.role === "gsm-mt") this.#mt.setMtHandler(up ? conn : undefined);
       this.#d.logger.info(up ? "Service up" : "Service down", { role: c.role, peer: c.peer });
     }
     return { type: "RH_SERVICE_STATE", result: "ok" };
@@ -342,7 +397,7 @@ export class CoreService {
     for (const [cls, n] of Object.entries(active.countByDestClass())) {
       entries[`active_${cls}`] = String(n);
     }
-    Object.assign(entries, this.#delivery.counts());
+    Object.assign(entries, this.#delivery.counts(), this.#mt.counts());
     for (const [key, conn] of this.#claims) {
       entries[`role.${key}`] = `conn=${conn.id} ${this.#serviceUp.get(key) ? "up" : "down"}`;
     }
