@@ -23,6 +23,7 @@ import {
   PMS_FIELD as F,
   PMS_FLAG_IMSI_ADDRESSED,
   PMS_FLAG_RD,
+  PMS_FLAG_REPORT,
   PMS_FLAG_RP,
   PMS_FLAG_SRR,
   PMS_FLAG_UDHI,
@@ -112,7 +113,7 @@ function encodeHeader(b: Uint8Array, rec: PmsRecord): void {
   writeUint(b, F.cause.offset, 2, rec.cause);
   b[F.flags.offset] = (rec.rd ? PMS_FLAG_RD : 0) | (rec.srr ? PMS_FLAG_SRR : 0) |
     (rec.udhi ? PMS_FLAG_UDHI : 0) | (rec.rp ? PMS_FLAG_RP : 0) |
-    (rec.imsiAddressed ? PMS_FLAG_IMSI_ADDRESSED : 0);
+    (rec.imsiAddressed ? PMS_FLAG_IMSI_ADDRESSED : 0) | (rec.report ? PMS_FLAG_REPORT : 0);
 }
 
 function fail(name: "state" | "source_class" | "dest_class" | "disposition", v: unknown): never {
@@ -198,6 +199,7 @@ export function decodeBody(b: Uint8Array, base: number): PmsRecord {
     udhi: (flags & PMS_FLAG_UDHI) !== 0,
     rp: (flags & PMS_FLAG_RP) !== 0,
     imsiAddressed: (flags & PMS_FLAG_IMSI_ADDRESSED) !== 0,
+    ...((flags & PMS_FLAG_REPORT) !== 0 ? { report: true as const } : {}),
     mr: b[F.tp_mr.offset],
     pid: b[F.tp_pid.offset],
     dcs,

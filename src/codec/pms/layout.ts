@@ -83,8 +83,14 @@ export const PMS_FLAG_UDHI = 0x04;
 export const PMS_FLAG_RP = 0x08;
 /** Routing was skipped: the destination was given as an IMSI (seed 2.4.1). */
 export const PMS_FLAG_IMSI_ADDRESSED = 0x10;
+/**
+ * The record is a status report or a delivery receipt, not a short message:
+ * its TP-UD holds a report payload (`report.ts`), which the delivering
+ * transport turns into an SMS-STATUS-REPORT or a receipt `deliver_sm`.
+ */
+export const PMS_FLAG_REPORT = 0x20;
 /** Bits that must be zero in version 1. */
-export const PMS_FLAGS_RESERVED = 0xe0;
+export const PMS_FLAGS_RESERVED = 0xc0;
 
 /** Bytes of the destination's IMSI inside `dest_info` (15 digits, TBCD). */
 export const PMS_IMSI_BYTES = 8;

@@ -40,3 +40,4 @@ export {
   sealPmsRecord,
 } from "./record.ts";
 export { examplePmsRecord } from "./example.ts";
+export * from "./report.ts";

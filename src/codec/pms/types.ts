@@ -64,6 +64,8 @@ export interface PmsRecord {
   rp: boolean;
   /** The destination was given as an IMSI and routing was skipped. */
   imsiAddressed: boolean;
+  /** Present (true) when the record is a status report or receipt (`report.ts`). */
+  report?: true;
   /** TP-MR, TS 23.040 §9.2.3.6, as the originator set it. */
   mr: number;
   /** TP-PID, TS 23.040 §9.2.3.9. */
