@@ -19,7 +19,7 @@ import { PmsFile } from "../store/pms_file.ts";
 import { readMbCount } from "../store/historical_mb.ts";
 import { NumbersDb } from "../store/numbers_db.ts";
 import { lockStateDir } from "../store/state_lock.ts";
-import { PMS_RECORDS_PER_MB } from "../codec/pms/mod.ts";
+import { PMS_RECORDS_PER_MB, type PmsRecord } from "../codec/pms/mod.ts";
 import { listenUnix } from "../transport/unix_socket.ts";
 import { ActiveSet } from "./active_set.ts";
 import { buildPolicy } from "./policy.ts";
@@ -60,16 +60,24 @@ async function rebuildActive(
   store: PmsFile,
   baseId: number,
   historicalMb: number,
-): Promise<ActiveSet> {
+): Promise<{ active: ActiveSet; receiptable: [number, PmsRecord][] }> {
   const active = new ActiveSet();
+  // Historical records still matter for one thing: an upstream receipt may yet
+  // arrive for a message delivered there with a report request.
+  const receiptable: [number, PmsRecord][] = [];
   const summary = await store.scan(historicalMb * PMS_RECORDS_PER_MB, {
-    record: (position, rec) => active.set(baseId + position, rec),
+    record: (position, rec) => {
+      if (rec.state === "active") active.set(baseId + position, rec);
+      else if (rec.srr && rec.destClass === "upstream" && rec.destMessageId !== "") {
+        receiptable.push([baseId + position, rec]);
+      }
+    },
     corrupt: (position, error) =>
       log.error("Skipped a corrupt record of pms.bin", {
         id: baseId + position,
         reason: error.message,
       }),
-  });
+  }, { historical: "decode" });
   log.info("Scanned pms.bin", {
     from: baseId + summary.fromIndex,
     records: store.recordCount,
@@ -77,7 +85,7 @@ async function rebuildActive(
     historical: summary.historical,
     corrupt: summary.corrupt.length,
   });
-  return active;
+  return { active, receiptable };
 }
 
 /**
@@ -105,7 +113,7 @@ export async function runCore(
   const baseId = (await readMbCount(paths.archivedMb)) * PMS_RECORDS_PER_MB;
   const historicalMb = await readMbCount(paths.historicalMb);
   const store = await openStore(config, paths);
-  const active = await rebuildActive(store, baseId, historicalMb);
+  const { active, receiptable } = await rebuildActive(store, baseId, historicalMb);
 
   const startedMs = clock.now();
   let exitCode = 0;
@@ -152,6 +160,7 @@ export async function runCore(
   // (no PID/DCS filter, IMSI addressing): owner and group only.
   await Deno.chmod(paths.socket, 0o660);
 
+  for (const [id, rec] of receiptable) service.noteDischarged(id, rec);
   service.recover();
   // Retries and expiries come due with time; a second is fine-grained enough.
   let ticking = false;

@@ -18,6 +18,7 @@
 
 import {
   decodePmsRecord,
+  decodeReportPayload,
   DISPOSITION_CODES,
   type PmsRecord,
   type SourceClass,
@@ -45,6 +46,7 @@ import type { Policy } from "./policy.ts";
 import type { NumberLookup } from "./routing.ts";
 import { PeerDelivery } from "./peer_delivery.ts";
 import { MtDelivery } from "./mt_delivery.ts";
+import { reportDue, statusReportRecord } from "./reports.ts";
 import type { RetrySchedule } from "../proto/retry.ts";
 
 /** What the service works with. */
@@ -94,6 +96,8 @@ export class CoreService {
   #mbWrite: Promise<void> = Promise.resolve();
   readonly #delivery: PeerDelivery;
   readonly #mt: MtDelivery;
+  /** Upstream message id → our message id, for receipts (bounded by the store's active window). */
+  readonly #byUpstreamId = new Map<string, number>();
 
   constructor(deps: CoreServiceDeps) {
     this.#d = deps;
@@ -142,6 +146,24 @@ export class CoreService {
     this.#d.active.delete(id);
     this.#d.logger.info("Message discharged", { id, disposition, cause });
     this.#advanceHistoricalMb();
+    this.noteDischarged(id, done);
+    if (reportDue(done, disposition)) {
+      await this.#emitReport(done, id, disposition, cause, done.dischargeTimeMs);
+    }
+  }
+
+  /**
+   * Remembers a message delivered to the upstream with a report request, so
+   * that the upstream's receipt (by its message id) finds it. The start-up
+   * scan calls this for historical records too.
+   */
+  noteDischarged(id: number, rec: PmsRecord): void {
+    if (
+      rec.srr && rec.destClass === "upstream" && rec.disposition === "delivered" &&
+      rec.destMessageId !== ""
+    ) {
+      this.#byUpstreamId.set(rec.destMessageId, id);
+    }
   }
 
   /** Queues the active records found at start-up, in id order. */
@@ -225,27 +247,136 @@ export class CoreService {
     ) {
       return rejected("source-not-permitted", `this connection submits as ${source.sourceClass}`);
     }
-    const { store, active, policy, numbers } = this.#d;
-    const nowMs = Math.max(this.#d.clock.now(), store.lastEntryTimeMs);
-    const a = admit(submitted, { ...policy, numbers, duplicates: active.duplicates, nowMs });
+    if (submitted.report) return await this.#receipt(submitted, conn);
+    const a = this.#admit(submitted);
     if (!a.ok) {
       this.#d.logger.debug("SUBMIT rejected", { reason: a.reason, conn: conn.id });
       return rejected(a.reason);
     }
     if ("duplicateOf" in a) return { type: "SUBMIT", result: "ok", index: a.duplicateOf };
+    const id = await this.#store(a.record, a.duplicateKey);
+    if (id === undefined) return rejected("store-failed");
+    this.#d.logger.debug("SUBMIT stored", { id, dest: a.record.destClass, conn: conn.id });
+    if (a.record.disposition === "stored-only" && reportDue(a.record, "stored-only")) {
+      await this.#emitReport(a.record, id, "stored-only", 0, a.record.dischargeTimeMs);
+    }
+    return { type: "SUBMIT", result: "ok", index: id };
+  }
+
+  #admit(rec: PmsRecord) {
+    const { store, active, policy, numbers } = this.#d;
+    const nowMs = Math.max(this.#d.clock.now(), store.lastEntryTimeMs);
+    return admit(rec, { ...policy, numbers, duplicates: active.duplicates, nowMs });
+  }
+
+  /**
+   * Appends an admitted record durably and hands it to delivery.
+   *
+   * @returns its message id, or undefined after a storage failure (fatal)
+   */
+  async #store(rec: PmsRecord, duplicateKey?: string): Promise<number | undefined> {
+    const { store, active } = this.#d;
     const id = this.#d.baseId + store.recordCount;
-    if (a.record.state === "active") active.set(id, a.record, a.duplicateKey);
+    if (rec.state === "active") active.set(id, rec, duplicateKey);
     try {
-      await store.append(a.record);
+      await store.append(rec);
     } catch (e) {
       active.delete(id);
       this.#d.onFatal(e as Error);
-      return rejected("store-failed");
+      return undefined;
     }
-    this.#d.logger.debug("SUBMIT stored", { id, dest: a.record.destClass, conn: conn.id });
-    if (a.record.state === "active") {
-      this.#delivery.enqueue(id, a.record);
-      this.#mt.enqueue(id, a.record);
+    if (rec.state === "active") {
+      this.#delivery.enqueue(id, rec);
+      this.#mt.enqueue(id, rec);
+    }
+    return id;
+  }
+
+  /** Creates and stores the status report about `original`, if it can be routed. */
+  async #emitReport(
+    original: PmsRecord,
+    originalId: number,
+    disposition: PmsRecord["disposition"],
+    cause: number,
+    dischargeTimeMs: number,
+  ): Promise<void> {
+    const report = statusReportRecord(original, originalId, {
+      disposition,
+      cause,
+      dischargeTimeMs,
+    });
+    if (report === undefined) {
+      this.#d.logger.info("No status report: the originator has no number", { id: originalId });
+      return;
+    }
+    const a = this.#admit(report);
+    if (!a.ok || !("record" in a)) {
+      this.#d.logger.notice("Cannot route a status report", {
+        id: originalId,
+        reason: a.ok ? "duplicate" : a.reason,
+      });
+      return;
+    }
+    const id = await this.#store(a.record);
+    this.#d.logger.info("Status report created", { id, about: originalId, disposition });
+  }
+
+  /**
+   * A peer's receipt about a message we forwarded to it: stored as a
+   * historical record for the audit trail, and, when it matches a message
+   * whose originator asked for a report, answered with that report.
+   */
+  async #receipt(rec: PmsRecord, conn: FrameConnection): Promise<Response> {
+    if (rec.sourceClass !== "upstream" && rec.sourceClass !== "downstream") {
+      return rejected("bad-record", "only a peer handler submits receipts");
+    }
+    let payload;
+    try {
+      payload = decodeReportPayload(rec.ud);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      return rejected("bad-record", e.message);
+    }
+    if (payload.kind !== "receipt") {
+      return rejected("bad-record", "a peer submits receipts, not status reports");
+    }
+    const nowMs = Math.max(this.#d.clock.now(), this.#d.store.lastEntryTimeMs);
+    const stored: PmsRecord = {
+      ...rec,
+      entryTimeMs: nowMs,
+      expiryTimeMs: nowMs,
+      state: "historical",
+      disposition: "stored-only",
+      dischargeTimeMs: nowMs,
+      destClass: "local",
+      routedDa: null,
+      destImsi: "",
+      destPeer: "",
+      destMessageId: "",
+    };
+    const id = await this.#store(stored);
+    if (id === undefined) return rejected("store-failed");
+    const originalId = rec.sourceClass === "upstream"
+      ? this.#byUpstreamId.get(payload.messageId)
+      : undefined;
+    if (originalId === undefined) {
+      this.#d.logger.notice("Receipt matches no message sent with a report request", {
+        id,
+        conn: conn.id,
+      });
+      return { type: "SUBMIT", result: "ok", index: id };
+    }
+    this.#byUpstreamId.delete(payload.messageId);
+    try {
+      const original = await this.#d.store.readRecord(originalId - this.#d.baseId);
+      const when = payload.doneTimeMs || nowMs;
+      await this.#emitReport(original, originalId, payload.disposition, payload.cause, when);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      this.#d.logger.error("Cannot read the message a receipt is about", {
+        id: originalId,
+        error: e.message,
+      });
     }
     return { type: "SUBMIT", result: "ok", index: id };
   }
