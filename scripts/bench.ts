@@ -13,6 +13,7 @@
 
 import { parseArgs } from "node:util";
 import {
+  deliverScenario,
   type Figures,
   prepareStartup,
   searchScenario,
@@ -79,6 +80,12 @@ await repeat(
 await repeat(
   `SUBMIT, 1 client x window 1, ${total / 10} messages`,
   () => submitScenario(1, 1, total / 10),
+  rows,
+);
+
+await repeat(
+  `SUBMIT -> DELIVER_TO_PEER -> discharge, 8 clients x window 32, ${total} messages`,
+  () => deliverScenario(8, 32, total),
   rows,
 );
 

@@ -144,7 +144,7 @@ export class CoreService {
     };
     if (!(await this.#rewrite(id, done))) return;
     this.#d.active.delete(id);
-    this.#d.logger.info("Message discharged", { id, disposition, cause });
+    this.#d.logger.debug("Message discharged", { id, disposition, cause });
     this.#advanceHistoricalMb();
     this.noteDischarged(id, done);
     if (reportDue(done, disposition)) {

@@ -29,8 +29,8 @@ import {
   type PmsRecord,
 } from "../codec/pms/mod.ts";
 import {
-  denoFileIo,
   inspectTail,
+  openPositionalIo,
   type PmsIo,
   type PmsOpenReport,
   PmsReader,
@@ -59,6 +59,12 @@ export class PmsFile extends PmsReader {
   #queue: PendingWrite[] = [];
   /** Latest bytes of records written but not yet synced, by index. */
   readonly #unsynced = new Map<number, Uint8Array>();
+  /**
+   * Entry times of the records this store wrote as active and has not yet
+   * made historical: what `update` must check, known without reading the
+   * file. Bounded by the number of active records.
+   */
+  readonly #activeEntryTimes = new Map<number, number>();
   #flushing: Promise<void> | null = null;
   #failure: Error | null = null;
   #closed = false;
@@ -89,7 +95,7 @@ export class PmsFile extends PmsReader {
     const batchRecordsMax = options.batchRecordsMax ?? PMS_RECORDS_PER_MB;
     assert(batchRecordsMax >= 1, "Cannot open pms.bin: batchRecordsMax must be at least 1");
     const io = options.io ??
-      denoFileIo(await Deno.open(path, { read: true, write: true, create: true }));
+      await openPositionalIo(path, true);
     try {
       const report = await inspectTail(io, batchRecordsMax);
       const torn = report.tornTail;
@@ -149,6 +155,7 @@ export class PmsFile extends PmsReader {
       const bytes = encodePmsRecord(rec);
       const index = this.count++;
       this.#lastEntryTimeMs = rec.entryTimeMs;
+      if (rec.state === "active") this.#activeEntryTimes.set(index, rec.entryTimeMs);
       return this.#enqueue(index, bytes).then(() => index);
     } catch (e) {
       return Promise.reject(e);
@@ -182,12 +189,20 @@ export class PmsFile extends PmsReader {
 
   async #queueUpdate(index: number, rec: PmsRecord): Promise<{ durable: Promise<void> }> {
     this.#usable("update");
-    const old = decodePmsRecord(this.#unsynced.get(index) ?? (await this.readBytes(index)));
-    assert(old.state === "active", `Cannot update PMS record ${index}: it is historical`);
+    // A record written active by this store is checked from memory; any other
+    // (written before this start) from its bytes.
+    let oldEntryTimeMs = this.#activeEntryTimes.get(index);
+    if (oldEntryTimeMs === undefined) {
+      const old = decodePmsRecord(this.#unsynced.get(index) ?? (await this.readBytes(index)));
+      assert(old.state === "active", `Cannot update PMS record ${index}: it is historical`);
+      oldEntryTimeMs = old.entryTimeMs;
+    }
     assert(
-      old.entryTimeMs === rec.entryTimeMs,
-      `Cannot update PMS record ${index}: entry time ${rec.entryTimeMs} differs from ${old.entryTimeMs}`,
+      oldEntryTimeMs === rec.entryTimeMs,
+      `Cannot update PMS record ${index}: entry time ${rec.entryTimeMs} differs from ${oldEntryTimeMs}`,
     );
+    if (rec.state === "active") this.#activeEntryTimes.set(index, rec.entryTimeMs);
+    else this.#activeEntryTimes.delete(index);
     // Wrapped, so that awaiting this function does not wait for durability.
     return { durable: this.#enqueue(index, encodePmsRecord(rec)) };
   }
@@ -244,17 +259,27 @@ export class PmsFile extends PmsReader {
     this.#flushing = null;
   }
 
-  /** Writes the batch in order, one write per run of consecutive records. */
+  /**
+   * Writes the batch: one positional write per run of consecutive records,
+   * all at once. When a record appears twice in a batch (appended, then
+   * updated before the sync) only its last version is written: both belong
+   * to the same sync, so nothing in between can be observed.
+   */
   async #writeBatch(batch: PendingWrite[]): Promise<void> {
+    const latest = new Map<number, Uint8Array>();
+    for (const w of batch) latest.set(w.index, w.bytes);
+    const indices = [...latest.keys()].sort((a, b) => a - b);
+    const writes: Promise<void>[] = [];
     let i = 0;
-    while (i < batch.length) {
+    while (i < indices.length) {
       let j = i + 1;
-      while (j < batch.length && batch[j].index === batch[j - 1].index + 1) j++;
+      while (j < indices.length && indices[j] === indices[j - 1] + 1) j++;
       const run = new Uint8Array((j - i) * PMS_RECORD_BYTES);
-      for (let k = i; k < j; k++) run.set(batch[k].bytes, (k - i) * PMS_RECORD_BYTES);
-      await this.io.writeAt(run, batch[i].index * PMS_RECORD_BYTES);
+      for (let k = i; k < j; k++) run.set(latest.get(indices[k])!, (k - i) * PMS_RECORD_BYTES);
+      writes.push(this.io.writeAt(run, indices[i] * PMS_RECORD_BYTES));
       i = j;
     }
+    await Promise.all(writes);
   }
 
   #fail(cause: unknown, batch: PendingWrite[]): void {

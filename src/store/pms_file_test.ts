@@ -39,6 +39,11 @@ async function gatedIo(path: string) {
 
 const rec = (t: number, mr = 0): PmsRecord => ({ ...examplePmsRecord(t), mr });
 
+/** Waits for `cond`, a bounded number of turns (a ceiling, not a timing assertion). */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 2));
+}
+
 Deno.test("PmsFile.open() creates a missing file and append() returns indices in call order", async () => {
   const path = await tmpPath();
   const store = await PmsFile.open(path);
@@ -57,7 +62,8 @@ Deno.test("PmsFile group commit batches appends that arrive during a sync into o
   const store = await PmsFile.open(path, { io });
   const resolved: number[] = [];
   const first = store.append(rec(1)).then((i) => resolved.push(i));
-  await new Promise((r) => setTimeout(r, 0));
+  // The write is real I/O: wait (bounded) until the sync it precedes has begun.
+  await until(() => io.syncs === 1);
   assert.equal(io.syncs, 1, "the first append is being synced");
   const rest = Array.from(
     { length: 99 },
@@ -68,7 +74,7 @@ Deno.test("PmsFile group commit batches appends that arrive during a sync into o
   io.release();
   await first;
   assert.deepEqual(resolved, [0]);
-  await new Promise((r) => setTimeout(r, 0));
+  await until(() => io.syncs === 2);
   assert.equal(io.syncs, 2, "the 99 waiting appends share the second sync");
   assert.equal(resolved.length, 1);
   io.release();

@@ -83,6 +83,78 @@ export async function submitScenario(
 }
 
 /**
+ * End to end (issue #4): SUBMITs to the upstream through core, delivered by
+ * DELIVER_TO_PEER to a test handler that accepts at once, and discharged
+ * durably. The rate counts messages discharged; the latency is each record's
+ * discharge time minus its entry time, read back from pms.bin (ms resolution).
+ */
+export async function deliverScenario(
+  clients: number,
+  window: number,
+  total: number,
+): Promise<Figures> {
+  const dir = await Deno.makeTempDir({ prefix: "smsc-bench-deliver-" });
+  await Deno.writeTextFile(`${dir}/config.toml`, "[core]\npeer_window = 256\n");
+  const core = await startDaemon(["core", "--config", "config.toml"], {
+    cwd: dir,
+    ready: / core ready /,
+    env: {},
+  });
+  try {
+    const sock = `${dir}/state/core.sock`;
+    const handler = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./peer_handler.ts", import.meta.url).pathname, sock],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const reader0 = handler.stdout.getReader();
+    await reader0.read(); // "ready"
+    const conns = await Promise.all(
+      Array.from({ length: clients }, () => CoreClient.connect(sock)),
+    );
+    const bytes = encodePmsRecord(cliRecord("+12125550100", "+442071234567", "bench"));
+    let left = total;
+    const t0 = performance.now();
+    const lane = async (c: CoreClient) => {
+      while (left > 0) {
+        left--;
+        const r = await c.submit(bytes);
+        if (r.result !== "ok") throw new Error(r.reason.text);
+      }
+    };
+    await Promise.all(conns.flatMap((c) => Array.from({ length: window }, () => lane(c))));
+    for (let i = 0; i < 6000; i++) {
+      const active = (await conns[0].status()).find((e) => e.key === "active")?.value;
+      if (active === "0") break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    await Promise.all(conns.map((c) => c.close()));
+    handler.kill("SIGTERM");
+    await handler.status;
+    reader0.releaseLock();
+    await handler.stdout.cancel();
+    const reader = await PmsReader.openReadOnly(`${dir}/state/pms.bin`);
+    const latencies: number[] = [];
+    await reader.scan(0, {
+      record: (_i, rec) => {
+        if (rec.disposition === "delivered") latencies.push(rec.dischargeTimeMs - rec.entryTimeMs);
+      },
+    }, { historical: "decode" });
+    await reader.close();
+    latencies.sort((a, b) => a - b);
+    return {
+      "msg/s": latencies.length / seconds,
+      "p50 ms": percentile(latencies, 0.5),
+      "p99 ms": percentile(latencies, 0.99),
+    };
+  } finally {
+    await core.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/**
  * Writes `count` valid records to `path`: historical ones first, the last
  * `active` of them active, with entry times rising by one ms from `t0`.
  */
