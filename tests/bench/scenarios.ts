@@ -103,7 +103,13 @@ export async function deliverScenario(
   try {
     const sock = `${dir}/state/core.sock`;
     const handler = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", new URL("./peer_handler.ts", import.meta.url).pathname, sock],
+      args: [
+        "run",
+        "-A",
+        new URL("../support/peer_handler_process.ts", import.meta.url).pathname,
+        sock,
+        "--quiet",
+      ],
       stdout: "piped",
       stderr: "inherit",
     }).spawn();

@@ -1,7 +1,8 @@
 /**
  * Durability of delivery under SIGKILL (issue #4): submitters stream SUBMITs
- * to the upstream while a test handler takes DELIVER_TO_PEER transfers, and
- * core is killed at moments drawn from a fixed seed and restarted. At the
+ * to the upstream while a test handler process takes DELIVER_TO_PEER
+ * transfers, and core or the handler is killed at moments and in an order
+ * drawn from a fixed seed, then restarted. At the
  * end every acknowledged message was delivered to the handler at least once
  * and is discharged `delivered` in the store; none is lost. Deliveries seen
  * twice (an answer lost in a crash: docs/delivery.md) are counted and printed.
@@ -17,24 +18,46 @@ import { PmsReader } from "../../src/store/pms_reader.ts";
 
 const ROUNDS = 4;
 
-async function handler(sock: string, seen: Map<number, number>): Promise<CoreClient | undefined> {
-  try {
-    const c = await CoreClient.connect(sock);
-    c.onRequest((req) => {
-      if (req.type !== "DELIVER_TO_PEER") throw new Error(req.type);
-      seen.set(req.index, (seen.get(req.index) ?? 0) + 1);
-      return {
-        type: "DELIVER_TO_PEER",
-        result: "ok",
-        extraInfo: new TextEncoder().encode(`m${req.index}`),
-      };
-    });
-    if ((await c.registerRole("peer", "")).result !== "ok") return undefined;
-    await c.setServiceState(true);
-    return c;
-  } catch {
-    return undefined;
-  }
+/** Starts the handler process; its "got <id>" lines are counted into `seen`. */
+async function handler(sock: string, seen: Map<number, number>) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../support/peer_handler_process.ts", import.meta.url).pathname,
+      sock,
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  let ready!: (ok: boolean) => void;
+  const isReady = new Promise<boolean>((r) => (ready = r));
+  const reading = (async () => {
+    let partial = "";
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      partial += chunk;
+      let nl;
+      while ((nl = partial.indexOf("\n")) >= 0) {
+        const line = partial.slice(0, nl);
+        partial = partial.slice(nl + 1);
+        if (line === "ready") ready(true);
+        const m = line.match(/^got (\d+)$/);
+        if (m) seen.set(+m[1], (seen.get(+m[1]) ?? 0) + 1);
+      }
+    }
+    ready(false);
+  })();
+  const up = await isReady;
+  return {
+    up,
+    async kill() {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* gone */ }
+      await child.status;
+      await reading;
+    },
+  };
 }
 
 async function submitter(sock: string, acked: Set<number>, stop: { now: boolean }): Promise<void> {
@@ -57,7 +80,8 @@ async function submitter(sock: string, acked: Set<number>, stop: { now: boolean 
 }
 
 Deno.test({
-  name: "every acknowledged message to a peer is delivered and discharged across SIGKILLs of core",
+  name:
+    "every acknowledged message to a peer is delivered and discharged across SIGKILLs of core and handler",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -68,25 +92,32 @@ Deno.test({
     const acked = new Set<number>();
     const seen = new Map<number, number>();
     try {
+      let core = await startDaemon(["core", "--config", "config.toml"], {
+        cwd: dir,
+        ready: / core ready /,
+      });
       for (let round = 0; round < ROUNDS; round++) {
-        const core = await startDaemon(["core", "--config", "config.toml"], {
-          cwd: dir,
-          ready: / core ready /,
-        });
         const h = await handler(sock, seen);
         const stop = { now: false };
         const work = [submitter(sock, acked, stop), submitter(sock, acked, stop)];
         await new Promise((r) => setTimeout(r, 200 + Math.floor(rand() * 400)));
-        await core.kill();
-        stop.now = true;
-        await Promise.all(work);
-        await h?.close().catch(() => {});
+        // Kill core or the handler, as the seed says; the other stays up.
+        if (rand() < 0.5) {
+          await core.kill();
+          stop.now = true;
+          await Promise.all(work);
+          await h.kill();
+          core = await startDaemon(["core", "--config", "config.toml"], {
+            cwd: dir,
+            ready: / core ready /,
+          });
+        } else {
+          await h.kill();
+          stop.now = true;
+          await Promise.all(work);
+        }
       }
       // A last, clean run drains whatever is still active.
-      const core = await startDaemon(["core", "--config", "config.toml"], {
-        cwd: dir,
-        ready: / core ready /,
-      });
       const h = await handler(sock, seen);
       const status = await CoreClient.connect(sock);
       for (let i = 0; i < 600; i++) {
@@ -95,7 +126,7 @@ Deno.test({
         await new Promise((r) => setTimeout(r, 50));
       }
       await status.close();
-      await h?.close();
+      await h.kill();
       strictEqual((await core.stop()).code, 0);
 
       strictEqual(acked.size > 0, true);

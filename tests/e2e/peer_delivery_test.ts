@@ -208,3 +208,30 @@ Deno.test("messages queued while no handler is up survive a restart and go out i
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("CANCEL of a queued message and CHANGE_SRR of a waiting one work before any handler is up", async () => {
+  await withCore("", async (dir) => {
+    const sock = `${dir}/state/core.sock`;
+    const a = await submitAbroad(sock);
+    const b = await submitAbroad(sock);
+    const c = await CoreClient.connect(sock);
+    deepStrictEqual(await c.cancel({ by: "index", index: a }), {
+      type: "CANCEL",
+      result: "ok",
+      index: a,
+    });
+    deepStrictEqual(await c.changeSrr({ by: "index", index: b }, true), {
+      type: "CHANGE_SRR",
+      result: "ok",
+      index: b,
+    });
+    await c.close();
+    const seen: number[] = [];
+    const handler = await upstreamHandler(sock, [ok("b")], seen);
+    const rec = await discharged(dir, b);
+    deepStrictEqual([rec.disposition, rec.srr], ["delivered", true]);
+    deepStrictEqual(seen, [b], "the cancelled message is never transferred");
+    strictEqual((await discharged(dir, a)).disposition, "cancelled");
+    await handler.close();
+  });
+});
