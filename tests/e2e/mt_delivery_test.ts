@@ -6,7 +6,7 @@
  */
 
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import { type Daemon, startDaemon } from "../support/daemon.ts";
+import { withCore } from "../support/daemon.ts";
 import { cliRecordBytes } from "../support/records.ts";
 import { CoreClient, type CoreRequest } from "../../src/transport/core_client.ts";
 import { PmsReader } from "../../src/store/pms_reader.ts";
@@ -16,24 +16,6 @@ import type { Response } from "../../src/codec/frame/mod.ts";
 const FROM = "+12125550100";
 const TO = "+12125550101";
 const IMSI = "001010000000101";
-
-async function withCore<T>(fn: (dir: string, core: Daemon) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "smsc-mt-" });
-  const core = await startDaemon(["core"], { cwd: dir, ready: / core ready / });
-  let ok = false;
-  try {
-    const r = await fn(dir, core);
-    ok = true;
-    return r;
-  } finally {
-    const status = await core.stop();
-    if (!ok || status.code !== 0) {
-      // deno-lint-ignore no-console
-      console.error(`--- core ---\n${core.output()}`);
-    }
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 /** A test gsmif: holds both roles, records every request, answers with `answer`. */
 async function gsmif(
@@ -90,8 +72,7 @@ const transfers = (log: CoreRequest[]) =>
   log.filter((r) => r.type === "MT_TRANSFER").map((r) => (r as { index: number }).index);
 
 Deno.test("a message to a subscriber is looked up, transferred, and discharged by the handler", async () => {
-  await withCore(async (dir) => {
-    const sock = `${dir}/state/core.sock`;
+  await withCore(async (dir, sock) => {
     const log: CoreRequest[] = [];
     const h = await gsmif(sock, log);
     const a = await submit(sock, "one");
@@ -128,8 +109,7 @@ Deno.test("a message to a subscriber is looked up, transferred, and discharged b
 });
 
 Deno.test("an unknown subscriber (permanent lookup failure) fails the message", async () => {
-  await withCore(async (dir) => {
-    const sock = `${dir}/state/core.sock`;
+  await withCore(async (dir, sock) => {
     const h = await gsmif(
       sock,
       [],
@@ -147,8 +127,7 @@ Deno.test("an unknown subscriber (permanent lookup failure) fails the message", 
 });
 
 Deno.test("custody returns to core when the handler goes away, and the next handler gets the message", async () => {
-  await withCore(async (dir) => {
-    const sock = `${dir}/state/core.sock`;
+  await withCore(async (dir, sock) => {
     const first: CoreRequest[] = [];
     const h1 = await gsmif(sock, first);
     const id = await submit(sock);
@@ -171,8 +150,7 @@ Deno.test("custody returns to core when the handler goes away, and the next hand
 });
 
 Deno.test("CANCEL of a message the handler holds sends MT_CANCEL and discharges it as cancelled", async () => {
-  await withCore(async (dir) => {
-    const sock = `${dir}/state/core.sock`;
+  await withCore(async (dir, sock) => {
     const log: CoreRequest[] = [];
     const h = await gsmif(sock, log);
     const id = await submit(sock);

@@ -6,7 +6,7 @@
  */
 
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import { type Daemon, startDaemon } from "../support/daemon.ts";
+import { startDaemon, withCore } from "../support/daemon.ts";
 import { cliRecordBytes } from "../support/records.ts";
 import { CoreClient } from "../../src/transport/core_client.ts";
 import { PmsReader } from "../../src/store/pms_reader.ts";
@@ -17,31 +17,6 @@ type Answer = ResponseOf<"DELIVER_TO_PEER"> | "hang";
 
 const SUB = "+12125550100"; // a demo subscriber, allowed upstream
 const ABROAD = "+442071234567"; // routed to the upstream
-
-async function withCore<T>(
-  config: string,
-  fn: (dir: string, core: Daemon) => Promise<T>,
-): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "smsc-peer-" });
-  await Deno.writeTextFile(`${dir}/config.toml`, config);
-  const core = await startDaemon(["core", "--config", "config.toml"], {
-    cwd: dir,
-    ready: / core ready /,
-  });
-  let ok = false;
-  try {
-    const result = await fn(dir, core);
-    ok = true;
-    return result;
-  } finally {
-    const status = await core.stop();
-    if (!ok || status.code !== 0) {
-      // deno-lint-ignore no-console
-      console.error(`--- core ---\n${core.output()}`);
-    }
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 /** A test upstream handler answering each DELIVER_TO_PEER from `answers` in turn. */
 async function upstreamHandler(
@@ -98,8 +73,7 @@ const ok = (id: string): Answer => ({
 });
 
 Deno.test("a message to the upstream is transferred and discharged with the upstream's id", async () => {
-  await withCore("", async (dir) => {
-    const sock = `${dir}/state/core.sock`;
+  await withCore(async (dir, sock) => {
     const seen: number[] = [];
     const handler = await upstreamHandler(sock, [ok("bw-4711")], seen);
     const id = await submitAbroad(sock);
@@ -115,8 +89,7 @@ Deno.test("a message to the upstream is transferred and discharged with the upst
 });
 
 Deno.test("a temporary failure is retried after the schedule's wait, then delivered", async () => {
-  await withCore('[core]\nretry_delays = "1s"\n', async (dir) => {
-    const sock = `${dir}/state/core.sock`;
+  await withCore(async (dir, sock) => {
     const seen: number[] = [];
     const temporary: Answer = {
       type: "DELIVER_TO_PEER",
@@ -130,12 +103,11 @@ Deno.test("a temporary failure is retried after the schedule's wait, then delive
     deepStrictEqual([rec.disposition, rec.attempts, rec.destMessageId], ["delivered", 1, "x1"]);
     deepStrictEqual(seen, [id, id]);
     await handler.close();
-  });
+  }, { config: '[core]\nretry_delays = "1s"\n' });
 });
 
 Deno.test("a permanent failure discharges at once with its cause", async () => {
-  await withCore("", async (dir) => {
-    const sock = `${dir}/state/core.sock`;
+  await withCore(async (dir, sock) => {
     const permanent: Answer = {
       type: "DELIVER_TO_PEER",
       result: "permanent",
@@ -150,8 +122,7 @@ Deno.test("a permanent failure discharges at once with its cause", async () => {
 });
 
 Deno.test("a message that cannot be delivered before its validity ends expires", async () => {
-  await withCore('[core]\nretry_delays = "1h"\n', async (dir) => {
-    const sock = `${dir}/state/core.sock`;
+  await withCore(async (dir, sock) => {
     const temporary: Answer = {
       type: "DELIVER_TO_PEER",
       result: "temporary",
@@ -162,12 +133,11 @@ Deno.test("a message that cannot be delivered before its validity ends expires",
     const rec = await discharged(dir, await submitAbroad(sock, { validityS: 1 }));
     deepStrictEqual([rec.disposition, rec.cause, rec.attempts], ["expired", 0x14, 1]);
     await handler.close();
-  });
+  }, { config: '[core]\nretry_delays = "1h"\n' });
 });
 
 Deno.test("a handler that dies holding a transfer gives it back; the next handler delivers it once", async () => {
-  await withCore("", async (dir) => {
-    const sock = `${dir}/state/core.sock`;
+  await withCore(async (dir, sock) => {
     const first: number[] = [];
     const dying = await upstreamHandler(sock, ["hang"], first);
     const id = await submitAbroad(sock);
@@ -210,8 +180,7 @@ Deno.test("messages queued while no handler is up survive a restart and go out i
 });
 
 Deno.test("CANCEL of a queued message and CHANGE_SRR of a waiting one work before any handler is up", async () => {
-  await withCore("", async (dir) => {
-    const sock = `${dir}/state/core.sock`;
+  await withCore(async (dir, sock) => {
     const a = await submitAbroad(sock);
     const b = await submitAbroad(sock);
     const c = await CoreClient.connect(sock);

@@ -6,7 +6,7 @@
  */
 
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import { type Daemon, startDaemon } from "../support/daemon.ts";
+import { withCore } from "../support/daemon.ts";
 import { cliRecord } from "../support/records.ts";
 import { runSmsc } from "../support/spawn.ts";
 import { CoreClient, type CoreRequest } from "../../src/transport/core_client.ts";
@@ -23,28 +23,6 @@ import {
 const ORIGINATOR = "+12125550100";
 const SUBSCRIBER = "+12125550101";
 const ABROAD = "+442071234567";
-
-async function withCore<T>(
-  fn: (dir: string, sock: string) => Promise<T>,
-  prepare?: (dir: string) => Promise<void>,
-) {
-  const dir = await Deno.makeTempDir({ prefix: "smsc-reports-" });
-  await prepare?.(dir);
-  const core: Daemon = await startDaemon(["core"], { cwd: dir, ready: / core ready / });
-  let ok = false;
-  try {
-    const r = await fn(dir, `${dir}/state/core.sock`);
-    ok = true;
-    return r;
-  } finally {
-    const status = await core.stop();
-    if (!ok || status.code !== 0) {
-      // deno-lint-ignore no-console
-      console.error(`--- core ---\n${core.output()}`);
-    }
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 /** A test gsmif that takes every MT and records it; discharge is left to the test. */
 async function gsmif(sock: string, transfers: PmsRecord[], ids: number[]): Promise<CoreClient> {
@@ -237,16 +215,18 @@ Deno.test("a report to a downstream originator goes to that peer", async () => {
     );
     await acme.close();
     await h.close();
-  }, async (dir) => {
-    // The peer, its number pool and the subscriber, made with the admin tool
-    // before core starts (so core adds no demo numbers).
-    const sub = await runSmsc(["numbers", "add", SUBSCRIBER, "--kind", "gsm"], { cwd: dir });
-    strictEqual(sub.code, 0, sub.stderr);
-    const add = await runSmsc(["numbers", "peer", "add", "acme", "--system-id", "acme"], {
-      cwd: dir,
-    });
-    strictEqual(add.code, 0, add.stderr);
-    const pool = await runSmsc(["numbers", "pool", "add", "acme", "+1303555*"], { cwd: dir });
-    strictEqual(pool.code, 0, pool.stderr);
+  }, {
+    prepare: async (dir) => {
+      // The peer, its number pool and the subscriber, made with the admin tool
+      // before core starts (so core adds no demo numbers).
+      const sub = await runSmsc(["numbers", "add", SUBSCRIBER, "--kind", "gsm"], { cwd: dir });
+      strictEqual(sub.code, 0, sub.stderr);
+      const add = await runSmsc(["numbers", "peer", "add", "acme", "--system-id", "acme"], {
+        cwd: dir,
+      });
+      strictEqual(add.code, 0, add.stderr);
+      const pool = await runSmsc(["numbers", "pool", "add", "acme", "+1303555*"], { cwd: dir });
+      strictEqual(pool.code, 0, pool.stderr);
+    },
   });
 });

@@ -141,3 +141,39 @@ export async function withSubcommand<T>(
     }
   }
 }
+
+/**
+ * Runs `fn` with `smsc core` on a fresh temporary state directory (with
+ * `config` as config.toml when given, and `prepare` run before core starts),
+ * stops core, requires exit 0, and removes the directory. Core's output is
+ * printed when anything fails.
+ */
+export async function withCore<T>(
+  fn: (dir: string, sock: string, core: Daemon) => Promise<T>,
+  options: { config?: string; prepare?: (dir: string) => Promise<void> } = {},
+): Promise<T> {
+  const dir = await Deno.makeTempDir({ prefix: "smsc-core-" });
+  let core: Daemon | undefined;
+  let ok = false;
+  try {
+    await options.prepare?.(dir);
+    const args = ["core"];
+    if (options.config !== undefined) {
+      await Deno.writeTextFile(`${dir}/config.toml`, options.config);
+      args.push("--config", "config.toml");
+    }
+    core = await startDaemon(args, { cwd: dir, ready: / core ready / });
+    const result = await fn(dir, `${dir}/state/core.sock`, core);
+    const status = await core.stop();
+    if (status.code !== 0) throw new Error(`smsc core exited with ${status.code}`);
+    ok = true;
+    return result;
+  } finally {
+    if (!ok && core) {
+      await core.kill();
+      // deno-lint-ignore no-console
+      console.error(`--- output of smsc core ---\n${core.output()}`);
+    }
+    await Deno.remove(dir, { recursive: true });
+  }
+}
