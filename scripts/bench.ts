@@ -83,11 +83,13 @@ await repeat(
   rows,
 );
 
-await repeat(
-  `SUBMIT -> DELIVER_TO_PEER -> discharge, 8 clients x window 32, ${total} messages`,
-  () => deliverScenario(8, 32, total),
-  rows,
-);
+for (const [clients, window] of [[8, 32], [4, 32]]) {
+  await repeat(
+    `SUBMIT -> DELIVER_TO_PEER -> discharge, ${clients} clients x window ${window}, ${total} messages`,
+    () => deliverScenario(clients, window, total),
+    rows,
+  );
+}
 
 const historical = quick ? 100_000 : 1_000_000;
 const startDir = await prepareStartup(historical, 10_000);

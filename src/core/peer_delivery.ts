@@ -159,6 +159,10 @@ export class PeerDelivery {
       return;
     }
     q.outstanding.delete(id);
+    // Refill the window before this outcome is written: the next transfers
+    // need not wait for its fdatasync. The id is in no queue now, so nothing
+    // sends it again meanwhile.
+    this.#pump(peer);
     const now = this.#d.clock.now();
     const current = this.#d.active.get(id);
     if (current !== undefined) {
