@@ -21,7 +21,6 @@ import {
   decodeReportPayload,
   DISPOSITION_CODES,
   type PmsRecord,
-  type SourceClass,
 } from "../codec/pms/mod.ts";
 import {
   admissionReason,
@@ -29,8 +28,6 @@ import {
   type Request,
   type Response,
   type ResponseOf,
-  type RoleClaim,
-  socketReason,
   type Target,
   type TargetResult,
 } from "../codec/frame/mod.ts";
@@ -47,6 +44,7 @@ import type { NumberLookup } from "./routing.ts";
 import { PeerDelivery } from "./peer_delivery.ts";
 import { MtDelivery } from "./mt_delivery.ts";
 import { reportDue, statusReportRecord } from "./reports.ts";
+import { RoleRegistry } from "./roles.ts";
 import type { RetrySchedule } from "../proto/retry.ts";
 
 /** What the service works with. */
@@ -89,9 +87,7 @@ function rejected(name: AdmissionReasonName, detail?: string): ResponseOf<"SUBMI
 /** The request handler of core. */
 export class CoreService {
   readonly #d: CoreServiceDeps;
-  readonly #claims = new Map<string, FrameConnection>();
-  readonly #connClaims = new Map<FrameConnection, RoleClaim[]>();
-  readonly #serviceUp = new Map<string, boolean>();
+  readonly #roles: RoleRegistry;
   #historicalMb: number;
   #mbWrite: Promise<void> = Promise.resolve();
   readonly #delivery: PeerDelivery;
@@ -102,6 +98,15 @@ export class CoreService {
   constructor(deps: CoreServiceDeps) {
     this.#d = deps;
     this.#historicalMb = deps.historicalMb;
+    this.#roles = new RoleRegistry(
+      deps.logger,
+      (name) => deps.numbers.getPeer(name) !== undefined,
+      (claim, conn) => {
+        if (claim.role === "peer") this.#delivery.setHandler(claim.peer, conn);
+        if (claim.role === "imsi-lookup") this.#mt.setLookupHandler(conn);
+        if (claim.role === "gsm-mt") this.#mt.setMtHandler(conn);
+      },
+    );
     this.#delivery = new PeerDelivery({
       active: deps.active,
       clock: deps.clock,
@@ -192,9 +197,9 @@ export class CoreService {
       case "STATUS":
         return { type: "STATUS", entries: this.#status() };
       case "RH_REGISTER":
-        return this.#register({ role: request.role, peer: request.peer }, conn);
+        return this.#roles.register({ role: request.role, peer: request.peer }, conn);
       case "RH_SERVICE_STATE":
-        return this.#serviceState(request.up, request.claim, conn);
+        return this.#roles.serviceState(request.up, request.claim, conn);
       case "MT_DISCHARGE":
         return this.#mtDischarge(request.index, request.disposition, request.cause, conn);
       default:
@@ -205,29 +210,7 @@ export class CoreService {
 
   /** Forgets the role claims of a closed connection. */
   connectionClosed(conn: FrameConnection): void {
-    for (const claim of this.#connClaims.get(conn) ?? []) {
-      const key = `${claim.role}:${claim.peer}`;
-      this.#claims.delete(key);
-      this.#serviceUp.delete(key);
-      if (claim.role === "peer") this.#delivery.setHandler(claim.peer, undefined);
-      if (claim.role === "imsi-lookup") this.#mt.setLookupHandler(undefined);
-      if (claim.role === "gsm-mt") this.#mt.setMtHandler(undefined);
-      this.#d.logger.info("Role released", { role: claim.role, peer: claim.peer, conn: conn.id });
-    }
-    this.#connClaims.delete(conn);
-  }
-
-  /** The source class a connection submits as: set by the role it holds. */
-  #sourceOf(conn: FrameConnection): { sourceClass: SourceClass; sourcePeer: string } {
-    const claims = this.#connClaims.get(conn) ?? [];
-    const peer = claims.find((c) => c.role === "peer");
-    if (peer) {
-      return peer.peer === ""
-        ? { sourceClass: "upstream", sourcePeer: "" }
-        : { sourceClass: "downstream", sourcePeer: peer.peer };
-    }
-    if (claims.length > 0) return { sourceClass: "gsm", sourcePeer: "" };
-    return { sourceClass: "cli", sourcePeer: "" };
+    this.#roles.released(conn);
   }
 
   async #submit(bytes: Uint8Array, skipRouting: boolean, conn: FrameConnection): Promise<Response> {
@@ -241,7 +224,7 @@ export class CoreService {
     if (submitted.imsiAddressed !== skipRouting) {
       return rejected("bad-record", "skip-routing flag and record disagree");
     }
-    const source = this.#sourceOf(conn);
+    const source = this.#roles.sourceOf(conn);
     if (
       submitted.sourceClass !== source.sourceClass || submitted.sourcePeer !== source.sourcePeer
     ) {
@@ -434,8 +417,7 @@ export class CoreService {
     cause: number,
     conn: FrameConnection,
   ): Promise<ResponseOf<"MT_DISCHARGE">> {
-    const holds = (this.#connClaims.get(conn) ?? []).some((c) => c.role === "gsm-mt");
-    if (!holds) return { type: "MT_DISCHARGE", result: "unknown" };
+    if (!this.#roles.holds(conn, "gsm-mt")) return { type: "MT_DISCHARGE", result: "unknown" };
     return { type: "MT_DISCHARGE", result: await this.#mt.discharged(id, disposition, cause) };
   }
 
@@ -462,59 +444,6 @@ export class CoreService {
     );
   }
 
-  #register(claim: RoleClaim, conn: FrameConnection): ResponseOf<"RH_REGISTER"> {
-    const refuse = (name: "already-claimed" | "unknown-peer" | "bad-request") => {
-      this.#d.logger.notice("Role refused", {
-        role: claim.role,
-        peer: claim.peer,
-        reason: name,
-        conn: conn.id,
-      });
-      return { type: "RH_REGISTER", result: "refused", reason: socketReason(name) } as const;
-    };
-    if (claim.role !== "peer" && claim.peer !== "") return refuse("bad-request");
-    if (
-      claim.role === "peer" && claim.peer !== "" &&
-      this.#d.numbers.getPeer(claim.peer) === undefined
-    ) {
-      return refuse("unknown-peer");
-    }
-    const key = `${claim.role}:${claim.peer}`;
-    const holder = this.#claims.get(key);
-    if (holder === conn) return { type: "RH_REGISTER", result: "ok" };
-    if (holder !== undefined) return refuse("already-claimed");
-    this.#claims.set(key, conn);
-    this.#connClaims.set(conn, [...(this.#connClaims.get(conn) ?? []), claim]);
-    this.#d.logger.info("Role registered", { role: claim.role, peer: claim.peer, conn: conn.id });
-    return { type: "RH_REGISTER", result: "ok" };
-  }
-
-  #serviceState(
-    up: boolean,
-    claim: RoleClaim | "all",
-    conn: FrameConnection,
-  ): ResponseOf<"RH_SERVICE_STATE"> {
-    const held = this.#connClaims.get(conn) ?? [];
-    const chosen = claim === "all"
-      ? held
-      : held.filter((c) => c.role === claim.role && c.peer === claim.peer);
-    if (chosen.length === 0) {
-      return {
-        type: "RH_SERVICE_STATE",
-        result: "refused",
-        reason: socketReason("not-registered"),
-      };
-    }
-    for (const c of chosen) {
-      this.#serviceUp.set(`${c.role}:${c.peer}`, up);
-      if (c.role === "peer") this.#delivery.setHandler(c.peer, up ? conn : undefined);
-      if (c.role === "imsi-lookup") this.#mt.setLookupHandler(up ? conn : undefined);
-      if (c.role === "gsm-mt") this.#mt.setMtHandler(up ? conn : undefined);
-      this.#d.logger.info(up ? "Service up" : "Service down", { role: c.role, peer: c.peer });
-    }
-    return { type: "RH_SERVICE_STATE", result: "ok" };
-  }
-
   #status(): { key: string; value: string }[] {
     const { store, active, baseId } = this.#d;
     const entries: Record<string, string> = {
@@ -528,10 +457,7 @@ export class CoreService {
     for (const [cls, n] of Object.entries(active.countByDestClass())) {
       entries[`active_${cls}`] = String(n);
     }
-    Object.assign(entries, this.#delivery.counts(), this.#mt.counts());
-    for (const [key, conn] of this.#claims) {
-      entries[`role.${key}`] = `conn=${conn.id} ${this.#serviceUp.get(key) ? "up" : "down"}`;
-    }
+    Object.assign(entries, this.#delivery.counts(), this.#mt.counts(), this.#roles.statusEntries());
     return Object.entries(entries).map(([key, value]) => ({ key, value }));
   }
 }
