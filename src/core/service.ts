@@ -1,7 +1,10 @@
 /**
  * Core's answers to the requests of the local socket (seed 003 §2.5):
  * SUBMIT through admission into the store, CANCEL and CHANGE_SRR on active
- * records, STATUS for operators, and role registration.
+ * records, STATUS for operators, MT_DISCHARGE from gsmif; and the one place
+ * where a record is stored or discharged, which feeds delivery
+ * (peer_delivery.ts, mt_delivery.ts) and reports (report_flow.ts). Role
+ * registrations live in roles.ts.
  *
  * Lifecycle notes:
  * - A SUBMIT is answered OK only after its record is durable (`append`
@@ -10,18 +13,13 @@
  * - A failed write or sync is fatal (`onFatal`): the store is in its sticky
  *   error state, nothing more is acknowledged, and the process exits so that
  *   runit restarts it and recovery runs from disk (STYLE.md §4).
- * - A connection's role claims end when it closes. Custody of messages held
- *   by a handler, and the queues that feed handlers, arrive with issue #4.
+ * - A connection's role claims end when it closes; what its handler held
+ *   returns to core's queues (docs/delivery.md).
  *
  * @module
  */
 
-import {
-  decodePmsRecord,
-  decodeReportPayload,
-  DISPOSITION_CODES,
-  type PmsRecord,
-} from "../codec/pms/mod.ts";
+import { decodePmsRecord, DISPOSITION_CODES, type PmsRecord } from "../codec/pms/mod.ts";
 import {
   admissionReason,
   type AdmissionReasonName,
@@ -43,7 +41,7 @@ import type { Policy } from "./policy.ts";
 import type { NumberLookup } from "./routing.ts";
 import { PeerDelivery } from "./peer_delivery.ts";
 import { MtDelivery } from "./mt_delivery.ts";
-import { reportDue, statusReportRecord } from "./reports.ts";
+import { ReportFlow } from "./report_flow.ts";
 import { RoleRegistry } from "./roles.ts";
 import type { RetrySchedule } from "../proto/retry.ts";
 
@@ -92,12 +90,18 @@ export class CoreService {
   #mbWrite: Promise<void> = Promise.resolve();
   readonly #delivery: PeerDelivery;
   readonly #mt: MtDelivery;
-  /** Upstream message id → our message id, for receipts (bounded by the store's active window). */
-  readonly #byUpstreamId = new Map<string, number>();
+  readonly #reports: ReportFlow;
 
   constructor(deps: CoreServiceDeps) {
     this.#d = deps;
     this.#historicalMb = deps.historicalMb;
+    this.#reports = new ReportFlow({
+      admit: (rec) => this.#admit(rec),
+      store: (rec) => this.#store(rec),
+      readRecord: (id) => deps.store.readRecord(id - deps.baseId),
+      now: () => Math.max(deps.clock.now(), deps.store.lastEntryTimeMs),
+      logger: deps.logger,
+    });
     this.#roles = new RoleRegistry(
       deps.logger,
       (name) => deps.numbers.getPeer(name) !== undefined,
@@ -151,24 +155,15 @@ export class CoreService {
     this.#d.active.delete(id);
     this.#d.logger.debug("Message discharged", { id, disposition, cause });
     this.#advanceHistoricalMb();
-    this.noteDischarged(id, done);
-    if (reportDue(done, disposition)) {
-      await this.#emitReport(done, id, disposition, cause, done.dischargeTimeMs);
-    }
+    await this.#reports.discharged(id, done);
   }
 
   /**
-   * Remembers a message delivered to the upstream with a report request, so
-   * that the upstream's receipt (by its message id) finds it. The start-up
-   * scan calls this for historical records too.
+   * Remembers, from the start-up scan, a historical message an upstream
+   * receipt may still be about.
    */
   noteDischarged(id: number, rec: PmsRecord): void {
-    if (
-      rec.srr && rec.destClass === "upstream" && rec.disposition === "delivered" &&
-      rec.destMessageId !== ""
-    ) {
-      this.#byUpstreamId.set(rec.destMessageId, id);
-    }
+    this.#reports.noteDischarged(id, rec);
   }
 
   /** Queues the active records found at start-up, in id order. */
@@ -230,7 +225,10 @@ export class CoreService {
     ) {
       return rejected("source-not-permitted", `this connection submits as ${source.sourceClass}`);
     }
-    if (submitted.report) return await this.#receipt(submitted, conn);
+    if (submitted.report) {
+      const r = await this.#reports.receipt(submitted, conn.id);
+      return r.ok ? { type: "SUBMIT", result: "ok", index: r.id } : rejected(r.reason, r.detail);
+    }
     const a = this.#admit(submitted);
     if (!a.ok) {
       this.#d.logger.debug("SUBMIT rejected", { reason: a.reason, conn: conn.id });
@@ -240,9 +238,7 @@ export class CoreService {
     const id = await this.#store(a.record, a.duplicateKey);
     if (id === undefined) return rejected("store-failed");
     this.#d.logger.debug("SUBMIT stored", { id, dest: a.record.destClass, conn: conn.id });
-    if (a.record.disposition === "stored-only" && reportDue(a.record, "stored-only")) {
-      await this.#emitReport(a.record, id, "stored-only", 0, a.record.dischargeTimeMs);
-    }
+    if (a.record.disposition === "stored-only") await this.#reports.discharged(id, a.record);
     return { type: "SUBMIT", result: "ok", index: id };
   }
 
@@ -273,95 +269,6 @@ export class CoreService {
       this.#mt.enqueue(id, rec);
     }
     return id;
-  }
-
-  /** Creates and stores the status report about `original`, if it can be routed. */
-  async #emitReport(
-    original: PmsRecord,
-    originalId: number,
-    disposition: PmsRecord["disposition"],
-    cause: number,
-    dischargeTimeMs: number,
-  ): Promise<void> {
-    const report = statusReportRecord(original, originalId, {
-      disposition,
-      cause,
-      dischargeTimeMs,
-    });
-    if (report === undefined) {
-      this.#d.logger.info("No status report: the originator has no number", { id: originalId });
-      return;
-    }
-    const a = this.#admit(report);
-    if (!a.ok || !("record" in a)) {
-      this.#d.logger.notice("Cannot route a status report", {
-        id: originalId,
-        reason: a.ok ? "duplicate" : a.reason,
-      });
-      return;
-    }
-    const id = await this.#store(a.record);
-    this.#d.logger.info("Status report created", { id, about: originalId, disposition });
-  }
-
-  /**
-   * A peer's receipt about a message we forwarded to it: stored as a
-   * historical record for the audit trail, and, when it matches a message
-   * whose originator asked for a report, answered with that report.
-   */
-  async #receipt(rec: PmsRecord, conn: FrameConnection): Promise<Response> {
-    if (rec.sourceClass !== "upstream" && rec.sourceClass !== "downstream") {
-      return rejected("bad-record", "only a peer handler submits receipts");
-    }
-    let payload;
-    try {
-      payload = decodeReportPayload(rec.ud);
-    } catch (e) {
-      if (!(e instanceof DecodeError)) throw e;
-      return rejected("bad-record", e.message);
-    }
-    if (payload.kind !== "receipt") {
-      return rejected("bad-record", "a peer submits receipts, not status reports");
-    }
-    const nowMs = Math.max(this.#d.clock.now(), this.#d.store.lastEntryTimeMs);
-    const stored: PmsRecord = {
-      ...rec,
-      entryTimeMs: nowMs,
-      expiryTimeMs: nowMs,
-      state: "historical",
-      disposition: "stored-only",
-      dischargeTimeMs: nowMs,
-      destClass: "local",
-      routedDa: null,
-      destImsi: "",
-      destPeer: "",
-      destMessageId: "",
-    };
-    const id = await this.#store(stored);
-    if (id === undefined) return rejected("store-failed");
-    const originalId = rec.sourceClass === "upstream"
-      ? this.#byUpstreamId.get(payload.messageId)
-      : undefined;
-    if (originalId === undefined) {
-      this.#d.logger.notice("Receipt matches no message sent with a report request", {
-        id,
-        conn: conn.id,
-      });
-      return { type: "SUBMIT", result: "ok", index: id };
-    }
-    this.#byUpstreamId.delete(payload.messageId);
-    try {
-      const original = await this.#d.store.readRecord(originalId - this.#d.baseId);
-      const when = payload.doneTimeMs || nowMs;
-      await this.#emitReport(original, originalId, payload.disposition, payload.cause, when);
-    } catch (e) {
-      if (!(e instanceof DecodeError)) throw e;
-      this.#d.logger.error("Cannot read the message a receipt is about", {
-        id: originalId,
-        error: e.message,
-      });
-    }
-    return { type: "SUBMIT", result: "ok", index: id };
   }
 
   async #resolve(target: Target): Promise<{ id: number; rec: PmsRecord } | TargetResult> {
