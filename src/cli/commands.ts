@@ -13,6 +13,7 @@ import { runCore } from "../core/server.ts";
 import { NUMBERS_HELP, runNumbers } from "../tools/admin.ts";
 import { statePaths } from "../config/paths.ts";
 import { DUMP_HELP, runDump } from "../tools/dump.ts";
+import { runStatus } from "../tools/status.ts";
 import { runSubmit, SUBMIT_HELP, SUBMIT_SYNOPSIS } from "../tools/submit.ts";
 import { runUp, UP_HELP } from "../tools/up.ts";
 import { runUserShell, USER_SHELL_HELP } from "../tools/user_shell.ts";
@@ -243,6 +244,20 @@ const user: Command = {
   },
 };
 
+const status: Command = {
+  name: "status",
+  summary: "print core's counters: records, active messages, queues, roles",
+  synopsis: "",
+  help: `${CONFIG_HELP}\n  --json              one JSON object instead of "key value" lines\n\n` +
+    "Asks the running core over its socket (exit 69 when core is not running).",
+  options: { ...CONFIG_OPTION, json: { type: "boolean" } },
+  positionals: { min: 0, max: 0 },
+  async run(args) {
+    setLogSink(stderrSink);
+    return await runStatus(await readConfig(configPath(args)), { json: args.values.json === true });
+  },
+};
+
 /** Every subcommand, in the order the usage lists them. */
 export const COMMANDS: readonly Command[] = [
   core,
@@ -253,6 +268,7 @@ export const COMMANDS: readonly Command[] = [
   dump,
   up,
   user,
+  status,
   numbers,
   decode,
   version,

@@ -5,6 +5,7 @@
 
 import { deepStrictEqual, match, notStrictEqual, strictEqual } from "node:assert/strict";
 import { startDaemon, withSubcommand } from "../support/daemon.ts";
+import { runSmsc } from "../support/spawn.ts";
 import { cliRecordBytes } from "../support/records.ts";
 import { CoreClient } from "../../src/transport/core_client.ts";
 import { admissionReason, type ResponseOf } from "../../src/codec/frame/mod.ts";
@@ -194,4 +195,19 @@ Deno.test("a second core on the same state directory refuses to start", async ()
       );
     })
   );
+});
+
+Deno.test("smsc status prints core's counters, and exits 69 when core is not running", async () => {
+  await inTemp(async (dir) => {
+    const down = await runSmsc(["status"], { cwd: dir });
+    strictEqual(down.code, 69);
+    match(down.stderr, /^smsc status: /);
+    await withSubcommand(["core"], { cwd: dir }, async () => {
+      const lines = await runSmsc(["status"], { cwd: dir });
+      strictEqual(lines.code, 0, lines.stderr);
+      match(lines.stdout, /^records +0$/m);
+      const json = await runSmsc(["status", "--json"], { cwd: dir });
+      strictEqual(JSON.parse(json.stdout).active, "0");
+    });
+  });
 });
