@@ -28,6 +28,43 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
+/** Median and 99th percentile of `latencies` (sorted here), with the rate over `seconds`. */
+function figures(latencies: number[], seconds: number): Figures {
+  latencies.sort((a, b) => a - b);
+  return {
+    "msg/s": latencies.length / seconds,
+    "p50 ms": percentile(latencies, 0.5),
+    "p99 ms": percentile(latencies, 0.99),
+  };
+}
+
+/**
+ * Runs `one` `total` times from `clients` fresh connections to `sock`, each
+ * with `window` calls outstanding, and closes the connections.
+ *
+ * @returns the connections' wall time in seconds, measured until `settle` resolves
+ */
+async function pipelined(
+  sock: string,
+  clients: number,
+  window: number,
+  total: number,
+  one: (c: CoreClient, n: number) => Promise<void>,
+  settle: (c: CoreClient) => Promise<void> = () => Promise.resolve(),
+): Promise<number> {
+  const conns = await Promise.all(Array.from({ length: clients }, () => CoreClient.connect(sock)));
+  let left = total;
+  const t0 = performance.now();
+  const lane = async (c: CoreClient) => {
+    while (left > 0) await one(c, --left);
+  };
+  await Promise.all(conns.flatMap((c) => Array.from({ length: window }, () => lane(c))));
+  await settle(conns[0]);
+  const seconds = (performance.now() - t0) / 1000;
+  await Promise.all(conns.map((c) => c.close()));
+  return seconds;
+}
+
 /**
  * SUBMITs from `clients` connections with `window` outstanding each, through
  * a freshly started core; counts only acknowledged (durable) SUBMITs.
@@ -41,41 +78,29 @@ export async function submitScenario(
   const dir = await Deno.makeTempDir({ prefix: "smsc-bench-" });
   const core = await startDaemon(["core"], { cwd: dir, ready: / core ready /, env: {} });
   try {
-    const sock = `${dir}/state/core.sock`;
-    const conns = await Promise.all(
-      Array.from({ length: clients }, () => CoreClient.connect(sock)),
-    );
     const bytes = Array.from(
       { length: 64 },
       (_, i) => encodePmsRecord(cliRecord("+12125550100", "+12125550101", `bench ${i}`)),
     );
     const latencies: number[] = [];
-    let left = total;
-    const t0 = performance.now();
-    const lane = async (c: CoreClient) => {
-      while (left > 0) {
-        left--;
+    const seconds = await pipelined(
+      `${dir}/state/core.sock`,
+      clients,
+      window,
+      total,
+      async (c, n) => {
         const start = performance.now();
         if (kind === "roundtrip") {
           // The socket alone: a request core answers from memory ("not-found").
           await c.changeSrr({ by: "index", index: 1e12 }, true);
-          latencies.push(performance.now() - start);
-          continue;
+        } else {
+          const r = await c.submit(bytes[n & 63]);
+          if (r.result !== "ok") throw new Error(r.reason.text);
         }
-        const r = await c.submit(bytes[left & 63]);
         latencies.push(performance.now() - start);
-        if (r.result !== "ok") throw new Error(r.reason.text);
-      }
-    };
-    await Promise.all(conns.flatMap((c) => Array.from({ length: window }, () => lane(c))));
-    const seconds = (performance.now() - t0) / 1000;
-    await Promise.all(conns.map((c) => c.close()));
-    latencies.sort((a, b) => a - b);
-    return {
-      "msg/s": latencies.length / seconds,
-      "p50 ms": percentile(latencies, 0.5),
-      "p99 ms": percentile(latencies, 0.99),
-    };
+      },
+    );
+    return figures(latencies, seconds);
   } finally {
     await core.stop();
     await Deno.remove(dir, { recursive: true });
@@ -115,27 +140,17 @@ export async function deliverScenario(
     }).spawn();
     const reader0 = handler.stdout.getReader();
     await reader0.read(); // "ready"
-    const conns = await Promise.all(
-      Array.from({ length: clients }, () => CoreClient.connect(sock)),
-    );
     const bytes = encodePmsRecord(cliRecord("+12125550100", "+442071234567", "bench"));
-    let left = total;
-    const t0 = performance.now();
-    const lane = async (c: CoreClient) => {
-      while (left > 0) {
-        left--;
-        const r = await c.submit(bytes);
-        if (r.result !== "ok") throw new Error(r.reason.text);
+    const seconds = await pipelined(sock, clients, window, total, async (c) => {
+      const r = await c.submit(bytes);
+      if (r.result !== "ok") throw new Error(r.reason.text);
+    }, async (c) => {
+      // Until every message is discharged.
+      for (let i = 0; i < 6000; i++) {
+        if ((await c.status()).find((e) => e.key === "active")?.value === "0") return;
+        await new Promise((r) => setTimeout(r, 5));
       }
-    };
-    await Promise.all(conns.flatMap((c) => Array.from({ length: window }, () => lane(c))));
-    for (let i = 0; i < 6000; i++) {
-      const active = (await conns[0].status()).find((e) => e.key === "active")?.value;
-      if (active === "0") break;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    await Promise.all(conns.map((c) => c.close()));
+    });
     handler.kill("SIGTERM");
     await handler.status;
     reader0.releaseLock();
@@ -148,12 +163,7 @@ export async function deliverScenario(
       },
     }, { historical: "decode" });
     await reader.close();
-    latencies.sort((a, b) => a - b);
-    return {
-      "msg/s": latencies.length / seconds,
-      "p50 ms": percentile(latencies, 0.5),
-      "p99 ms": percentile(latencies, 0.99),
-    };
+    return figures(latencies, seconds);
   } finally {
     await core.stop();
     await Deno.remove(dir, { recursive: true });
