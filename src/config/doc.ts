@@ -57,6 +57,7 @@ export function renderConfigDoc(): string {
         `| \`${name}.${key}\` | ${cell(typeOf(spec))} | \`${cell(def)}\` | ${cell(spec.doc)} |`,
       );
     }
+    if (section.named) out.push("", section.named.doc);
     out.push("");
   }
   return out.join("\n");

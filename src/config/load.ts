@@ -68,19 +68,67 @@ function resolveSection(name: string, spec: SectionSpec, raw: unknown): Record<s
     throw new ConfigError(name, `Cannot load config: "${name}" must be a table`);
   }
   const given = (raw ?? {}) as Record<string, unknown>;
+  const named = spec.named;
   for (const key of Object.keys(given)) {
-    if (!(key in spec.keys)) {
+    if (!(key in spec.keys) && key !== named?.table) {
       throw new ConfigError(`${name}.${key}`, `Cannot load config: unknown key "${name}.${key}"`);
     }
   }
+  const out = resolveKeys(name, spec.keys, given, undefined);
+  if (named) {
+    const tables = given[named.table] ?? {};
+    const where = `${name}.${named.table}`;
+    if (typeof tables !== "object" || tables === null || Array.isArray(tables)) {
+      throw new ConfigError(where, `Cannot load config: "${where}" must be a table`);
+    }
+    const byName: Record<string, unknown> = {};
+    for (const [entry, table] of Object.entries(tables)) {
+      if (!named.namePattern.test(entry)) {
+        throw new ConfigError(
+          `${where}.${entry}`,
+          `Cannot load config: "${where}.${entry}" is not a valid name (${named.namePattern})`,
+        );
+      }
+      if (typeof table !== "object" || table === null || Array.isArray(table)) {
+        throw new ConfigError(
+          `${where}.${entry}`,
+          `Cannot load config: "${where}.${entry}" must be a table`,
+        );
+      }
+      for (const key of Object.keys(table)) {
+        if (!(key in spec.keys)) {
+          throw new ConfigError(
+            `${where}.${entry}.${key}`,
+            `Cannot load config: unknown key "${where}.${entry}.${key}"`,
+          );
+        }
+      }
+      byName[entry] = Object.freeze(
+        resolveKeys(`${where}.${entry}`, spec.keys, table as Record<string, unknown>, out),
+      );
+    }
+    out[named.table] = Object.freeze(byName);
+  }
+  return Object.freeze(out);
+}
+
+// Each key: the given value checked, else the fallback table's, else the default.
+function resolveKeys(
+  prefix: string,
+  keys: Record<string, KeySpec>,
+  given: Record<string, unknown>,
+  fallback: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, keySpec] of Object.entries(spec.keys)) {
+  for (const [key, keySpec] of Object.entries(keys)) {
     const value = key in given
-      ? checkValue(`${name}.${key}`, keySpec, given[key])
+      ? checkValue(`${prefix}.${key}`, keySpec, given[key])
+      : fallback
+      ? fallback[key]
       : keySpec.default;
     out[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
   }
-  return Object.freeze(out);
+  return out;
 }
 
 /**

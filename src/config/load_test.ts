@@ -87,3 +87,31 @@ Deno.test("parseConfig() checks lists: members of a set, integers within bounds"
   configError('[numbering]\ncountry_code = "0"\n', "numbering.country_code", /1-3 digits/);
   configError("[core]\nvalidity_s_max = 10\n", "core.validity_s_max", /must be 60-/);
 });
+
+Deno.test("parseConfig() resolves [downlink.peer.NAME] tables over the [downlink] values", () => {
+  const config = parseConfig(
+    `[downlink]\nwindow = 5\n[downlink.peer.acme]\nlisten = "127.0.0.1:2775"\n` +
+      `[downlink.peer.beta]\nwindow = 7\ntls_listen = "[::1]:3550"\n`,
+    "test.toml",
+  );
+  strictEqual(config.downlink.window, 5);
+  strictEqual(config.downlink.peer.acme.listen, "127.0.0.1:2775");
+  strictEqual(config.downlink.peer.acme.window, 5);
+  strictEqual(config.downlink.peer.beta.window, 7);
+  strictEqual(config.downlink.peer.beta.tls_listen, "[::1]:3550");
+  strictEqual(config.downlink.peer.beta.listen, "");
+  deepStrictEqual(Object.keys(config.downlink.peer), ["acme", "beta"]);
+  deepStrictEqual(parseConfig("", "t").downlink.peer, {});
+});
+
+Deno.test("parseConfig() refuses bad [downlink.peer.NAME] tables, naming the key", () => {
+  configError(`[downlink.peer.acme]\nlistn = "x"\n`, "downlink.peer.acme.listn", /unknown key/);
+  configError(`[downlink.peer.acme]\nwindow = 0\n`, "downlink.peer.acme.window", /1-1000/);
+  configError(`[downlink.peer.Acme]\nwindow = 2\n`, "downlink.peer.Acme", /not a valid name/);
+  configError(`[downlink]\npeer = 3\n`, "downlink.peer", /must be a table/);
+  configError(
+    `[downlink.peer.acme]\nlisten = "2775"\n`,
+    "downlink.peer.acme.listen",
+    /ADDRESS:PORT/,
+  );
+});

@@ -26,6 +26,12 @@ export type KeySpec =
 export interface SectionSpec {
   doc: string;
   keys: Record<string, KeySpec>;
+  /**
+   * Named sub-tables `[section.<named>.NAME]` (e.g. `[downlink.peer.acme]`):
+   * each may set any key of the section for that name alone; keys it leaves
+   * out take the section's value.
+   */
+  named?: { table: string; doc: string; namePattern: RegExp };
 }
 
 /** The whole file: section name to section. */
@@ -288,6 +294,168 @@ export const SCHEMA = {
       },
     },
   },
+  core_client: {
+    doc: "How role handlers (downlink, uplink, gsmif) keep their connection to core " +
+      "(docs/role-client.md).",
+    keys: {
+      reconnect_delay_ms_min: {
+        type: "integer",
+        default: 100,
+        min: 1,
+        max: 60_000,
+        unit: "ms",
+        doc: "First wait before reconnecting to core or asking again for a refused role; " +
+          "doubles on each failure.",
+      },
+      reconnect_delay_ms_max: {
+        type: "integer",
+        default: 10_000,
+        min: 1,
+        max: 600_000,
+        unit: "ms",
+        doc: "Longest wait between two attempts; at least reconnect_delay_ms_min.",
+      },
+      request_timeout_ms: {
+        type: "integer",
+        default: 30_000,
+        min: 100,
+        max: 600_000,
+        unit: "ms",
+        doc: "How long a role handler waits for core to answer one request before it " +
+          "counts the outcome as unknown (an ESME then gets ESME_RSYSERR).",
+      },
+    },
+  },
+  downlink: {
+    doc: "The SMPP 3.4 server for downstream peers (`smsc downlink PEER`, docs/downlink.md). " +
+      "Every key here is the default for all peers; a table `[downlink.peer.NAME]` sets keys " +
+      "for the peer NAME alone (its `listen` at least: a peer without a listener is not " +
+      "served). The peer itself (system_id, password, allowed networks, number pool, " +
+      "maximum binds) lives in numbers.db (`smsc numbers peer …`).",
+    named: {
+      table: "peer",
+      doc: "`[downlink.peer.NAME]`: any key of `[downlink]`, for the downstream peer NAME " +
+        "(a peer of numbers.db). `smsc up` starts one downlink per such table with a listener.",
+      namePattern: /^[a-z0-9][a-z0-9_-]{0,31}$/,
+    },
+    keys: {
+      listen: {
+        type: "string",
+        default: "",
+        pattern: /^$|^(\[[0-9a-fA-F:.]+\]|[0-9.]+|localhost):[0-9]{1,5}$/,
+        patternDoc: '"" or ADDRESS:PORT, e.g. "127.0.0.1:2775"',
+        doc: 'Plain TCP listener, ADDRESS:PORT; "" for none.',
+      },
+      tls_listen: {
+        type: "string",
+        default: "",
+        pattern: /^$|^(\[[0-9a-fA-F:.]+\]|[0-9.]+|localhost):[0-9]{1,5}$/,
+        patternDoc: '"" or ADDRESS:PORT',
+        doc: 'TLS listener, ADDRESS:PORT; "" for none. Needs tls_cert and tls_key.',
+      },
+      tls_cert: {
+        type: "path",
+        default: "",
+        doc: "PEM certificate chain of the TLS listener.",
+      },
+      tls_key: {
+        type: "path",
+        default: "",
+        doc: "PEM private key of the TLS listener; keep it readable by the service user only.",
+      },
+      window: {
+        type: "integer",
+        default: 10,
+        min: 1,
+        max: 1000,
+        doc: "deliver_sm sent to one bind and not yet answered; core.peer_window bounds " +
+          "what core hands the peer in all.",
+      },
+      in_flight_max: {
+        type: "integer",
+        default: 100,
+        min: 1,
+        max: 10_000,
+        doc: "Requests from one bind being handled at once (waiting for core) before the " +
+          "server stops reading that bind: back-pressure toward the ESME.",
+      },
+      submit_rate_max: {
+        type: "integer",
+        default: 0,
+        min: 0,
+        max: 1_000_000,
+        unit: "per second",
+        doc: "Messages one bind may submit per second (a burst of one second is allowed); " +
+          "past it the bind is answered ESME_RTHROTTLED. 0 = no limit.",
+      },
+      response_timeout_ms: {
+        type: "integer",
+        default: 30_000,
+        min: 100,
+        max: 600_000,
+        unit: "ms",
+        doc: "How long a deliver_sm or enquire_link waits for its response; a deliver_sm " +
+          "without one counts as a temporary failure.",
+      },
+      enquire_link_ms: {
+        type: "integer",
+        default: 30_000,
+        min: 0,
+        max: 3_600_000,
+        unit: "ms",
+        doc: "Send enquire_link after this long without traffic on a bind; 0 never. An " +
+          "unanswered one closes the bind.",
+      },
+      inactivity_ms: {
+        type: "integer",
+        default: 300_000,
+        min: 0,
+        max: 86_400_000,
+        unit: "ms",
+        doc: "Close a bind that sends no PDU for this long; 0 never.",
+      },
+      bind_timeout_ms: {
+        type: "integer",
+        default: 10_000,
+        min: 100,
+        max: 600_000,
+        unit: "ms",
+        doc: "A connection that has not bound within this time is closed.",
+      },
+      max_pdu_bytes: {
+        type: "integer",
+        default: 70_000,
+        min: 1024,
+        max: 1_000_000,
+        unit: "bytes",
+        doc: "Largest PDU accepted; a larger command_length gets generic_nack and the " +
+          "connection is closed. message_payload needs up to 64 KiB.",
+      },
+      auth_delay_ms_min: {
+        type: "integer",
+        default: 1000,
+        min: 0,
+        max: 600_000,
+        unit: "ms",
+        doc: "After a failed bind from an address, its next bind answer waits this long; " +
+          "doubles per further failure.",
+      },
+      auth_delay_ms_max: {
+        type: "integer",
+        default: 30_000,
+        min: 0,
+        max: 600_000,
+        unit: "ms",
+        doc: "Longest wait imposed on an address after failed binds.",
+      },
+      check_source: {
+        type: "boolean",
+        default: true,
+        doc: "Refuse a source_addr outside the peer's number pool (ESME_RINVSRCADR); false " +
+          "lets the peer send from any number, e.g. a trusted aggregator.",
+      },
+    },
+  },
 } as const satisfies Record<string, SectionSpec>;
 
 /** The validated, frozen configuration that travels through the program. */
@@ -327,6 +495,34 @@ export interface ResolvedConfig {
     readonly pid_allow: string;
     readonly dcs_allow: string;
   };
+  readonly core_client: {
+    readonly reconnect_delay_ms_min: number;
+    readonly reconnect_delay_ms_max: number;
+    readonly request_timeout_ms: number;
+  };
+  readonly downlink: DownlinkSettings & {
+    /** Per-peer settings, each complete (the section's values filled in). */
+    readonly peer: Readonly<Record<string, DownlinkSettings>>;
+  };
   /** Where the values came from: a file path, or "embedded defaults". */
   readonly source: string;
+}
+
+/** The keys of `[downlink]`, for one peer. */
+export interface DownlinkSettings {
+  readonly listen: string;
+  readonly tls_listen: string;
+  readonly tls_cert: string;
+  readonly tls_key: string;
+  readonly window: number;
+  readonly in_flight_max: number;
+  readonly submit_rate_max: number;
+  readonly response_timeout_ms: number;
+  readonly enquire_link_ms: number;
+  readonly inactivity_ms: number;
+  readonly bind_timeout_ms: number;
+  readonly max_pdu_bytes: number;
+  readonly auth_delay_ms_min: number;
+  readonly auth_delay_ms_max: number;
+  readonly check_source: boolean;
 }
