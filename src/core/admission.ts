@@ -29,6 +29,8 @@ export interface AdmissionContext {
   pidAllow: OctetSet;
   dcsAllow: OctetSet;
   validity: ValidityPolicy;
+  /** Downstream peers whose source is not checked against their number pool. */
+  sourceUnchecked: ReadonlySet<string>;
   duplicates: DuplicateIndex;
   /** Entry time to stamp, ms since the epoch. */
   nowMs: number;
@@ -63,14 +65,17 @@ function sourceBelongsToPeer(rec: PmsRecord, ctx: AdmissionContext): boolean {
 }
 
 function checkSource(rec: PmsRecord, ctx: AdmissionContext): AdmissionReasonName | undefined {
-  if (rec.oa.ton === 5) return rec.sourceClass === "cli" ? undefined : "source-invalid";
+  const unchecked = rec.sourceClass === "downstream" && ctx.sourceUnchecked.has(rec.sourcePeer);
+  if (rec.oa.ton === 5) {
+    return rec.sourceClass === "cli" || unchecked ? undefined : "source-invalid";
+  }
   if (rec.oa.digits === undefined) return "source-invalid";
   const c = ctx.plan.classifySource(
     { ton: rec.oa.ton, npi: rec.oa.npi, digits: rec.oa.digits },
     originOf(rec.sourceClass),
   );
   if (c.kind === "invalid") return "source-invalid";
-  if (rec.sourceClass === "downstream" && !sourceBelongsToPeer(rec, ctx)) {
+  if (rec.sourceClass === "downstream" && !unchecked && !sourceBelongsToPeer(rec, ctx)) {
     return "source-not-permitted";
   }
   return undefined;

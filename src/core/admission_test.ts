@@ -37,6 +37,7 @@ function context(overrides: Partial<AdmissionContext> = {}): AdmissionContext {
     pidAllow: parseOctetSet("0x00-0x1f", "p"),
     dcsAllow: parseOctetSet("0x00,0x08", "d"),
     validity: { validitySDefault: 3600, validitySMax: 86400 },
+    sourceUnchecked: new Set(),
     duplicates: new DuplicateIndex(),
     nowMs: NOW,
     ...overrides,
@@ -120,6 +121,15 @@ Deno.test("admit() applies the rules for remote sources", async (t) => {
   for (const [name, fields, expected] of cases) {
     await t.step(name, () => strictEqual(reasonOf(admit(sm(fields), context())), expected));
   }
+  const trusting = context({ sourceUnchecked: new Set(["acme"]) });
+  await t.step("peer with check_source false sending from outside its pool", () => {
+    strictEqual(reasonOf(admit(sm({ ...peer, from: "12125550100" }), trusting)), "ok:gsm");
+  });
+  await t.step("peer with check_source false sending an alphanumeric source", () => {
+    const alpha = { ...peer, oa: { ton: 5, npi: 0, text: "Shop" } };
+    strictEqual(reasonOf(admit(sm(alpha), trusting)), "ok:gsm");
+    strictEqual(reasonOf(admit(sm(alpha), context())), "source-invalid");
+  });
 });
 
 Deno.test("admit() filters PID and DCS for untrusted sources only", () => {

@@ -28,6 +28,8 @@ export interface Policy {
   dcsAllow: OctetSet;
   validity: ValidityPolicy;
   retrySchedule: RetrySchedule;
+  /** Downstream peers whose source addresses are not checked against their pool (`downlink.check_source`). */
+  sourceUnchecked: ReadonlySet<string>;
 }
 
 function plan(config: ResolvedConfig): NumberingPlan {
@@ -68,5 +70,8 @@ export function buildPolicy(config: ResolvedConfig): Policy {
     dcsAllow: parseOctetSet(config.filters.dcs_allow, "filters.dcs_allow"),
     validity: { validitySDefault: c.validity_s_default, validitySMax: c.validity_s_max },
     retrySchedule: parseRetrySchedule(c.retry_delays, "core.retry_delays"),
+    sourceUnchecked: new Set(
+      Object.entries(config.downlink.peer).filter(([, p]) => !p.check_source).map(([name]) => name),
+    ),
   };
 }
