@@ -174,6 +174,21 @@ export class PeerStore {
     this.#db.prepare("UPDATE peer SET enabled = ? WHERE id = ?").run(enabled ? 1 : 0, id);
   }
 
+  /** `verify` with the hash work off the event loop. */
+  async verifyAsync(
+    systemId: string,
+    password: string,
+    verifyAsync: (password: string, stored: string) => Promise<boolean>,
+  ): Promise<boolean> {
+    const row = this.#credentials.get(systemId) as Row | undefined;
+    const stored = row?.password_hash;
+    if (!row || typeof stored !== "string" || row.enabled !== 1) {
+      await verifyAsync(password, this.#dummy);
+      return false;
+    }
+    return await verifyAsync(password, stored);
+  }
+
   verify(systemId: string, password: string): boolean {
     const row = this.#credentials.get(systemId) as Row | undefined;
     const stored = row?.password_hash;

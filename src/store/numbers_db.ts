@@ -24,6 +24,7 @@ import {
   SCRYPT_DEFAULT,
   type ScryptParams,
   verifyPassword,
+  verifyPasswordAsync,
 } from "./password_hash.ts";
 import { PeerStore } from "./_numbers_db_peers.ts";
 import {
@@ -352,6 +353,11 @@ export class NumbersDb {
    */
   verifyPeerPassword(systemId: string, password: string): boolean {
     return this.#peers.verify(systemId, password);
+  }
+
+  /** `verifyPeerPassword` with the hash work off the event loop (for daemons). */
+  verifyPeerPasswordAsync(systemId: string, password: string): Promise<boolean> {
+    return this.#peers.verifyAsync(systemId, password, verifyPasswordAsync);
   }
 
   /** Adds a pool entry. @throws {NumbersDbError} "invalid", "not-found" or "exists" */

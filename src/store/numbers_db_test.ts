@@ -135,7 +135,7 @@ Deno.test("NumbersDb peers: add, get, list without the hash", () => {
   db.close();
 });
 
-Deno.test("NumbersDb peers: passwords are hashed and checked", () => {
+Deno.test("NumbersDb peers: passwords are hashed and checked", async () => {
   const path = Deno.makeTempFileSync({ suffix: ".db" });
   const db = NumbersDb.open(path, { readOnly: false, busyTimeoutMs: 0, scrypt: CHEAP });
   db.addPeer(ACME);
@@ -145,6 +145,10 @@ Deno.test("NumbersDb peers: passwords are hashed and checked", () => {
   assert.equal(db.verifyPeerPassword("acme01", ""), false);
   assert.equal(db.verifyPeerPassword("nobody", "s3cret"), false);
   assert.equal(db.verifyPeerPassword("nopw", ""), false);
+  assert.equal(await db.verifyPeerPasswordAsync("acme01", "s3cret"), true);
+  assert.equal(await db.verifyPeerPasswordAsync("acme01", "s3cre"), false);
+  assert.equal(await db.verifyPeerPasswordAsync("nobody", "s3cret"), false);
+  assert.equal(await db.verifyPeerPasswordAsync("nopw", ""), false);
   db.setPeerPassword("acme", "n3w");
   assert.equal(db.verifyPeerPassword("acme01", "s3cret"), false);
   assert.equal(db.verifyPeerPassword("acme01", "n3w"), true);

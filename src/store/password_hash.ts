@@ -9,7 +9,7 @@
  */
 
 import { Buffer } from "node:buffer";
-import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from "node:crypto";
 
 /** scrypt cost parameters. */
 export interface ScryptParams {
@@ -99,4 +99,29 @@ export function verifyPassword(password: string, stored: string): boolean {
   const parsed = parse(stored);
   if (!parsed) return false;
   return timingSafeEqual(derive(password, parsed.salt, parsed.params), parsed.hash);
+}
+
+/**
+ * `verifyPassword` without blocking the event loop: the key derivation runs
+ * on the runtime's thread pool, so that a bind attempt does not stall the
+ * other sessions of the process.
+ *
+ * @param password the password offered
+ * @param stored the string `hashPassword` returned
+ * @returns whether they match
+ */
+export function verifyPasswordAsync(password: string, stored: string): Promise<boolean> {
+  const parsed = parse(stored);
+  if (!parsed) return Promise.resolve(false);
+  const { params, salt, hash } = parsed;
+  const N = 2 ** params.ln;
+  return new Promise((resolve, reject) => {
+    scrypt(
+      password,
+      salt,
+      KEY_BYTES,
+      { N, r: params.r, p: params.p, maxmem: 256 * N * params.r * params.p },
+      (err, derived) => err ? reject(err) : resolve(timingSafeEqual(derived, hash)),
+    );
+  });
 }
