@@ -14,13 +14,14 @@ import { encodeReportPayload, type PmsRecord } from "../codec/pms/mod.ts";
 
 /**
  * Whether the discharge of `rec` should produce a report now. A message
- * accepted by an SMPP peer is not yet delivered to a handset: its report
- * waits for the peer's receipt.
+ * the upstream SMSC accepted is not yet delivered to a handset: its report
+ * waits for the upstream's receipt. A downstream peer is an ESME, the
+ * message's final destination: its deliver_sm_resp is the delivery, so the
+ * report goes at once.
  */
 export function reportDue(rec: PmsRecord, disposition: PmsRecord["disposition"]): boolean {
   if (!rec.srr || rec.report) return false;
-  const toPeer = rec.destClass === "upstream" || rec.destClass === "downstream";
-  return !(toPeer && disposition === "delivered");
+  return !(rec.destClass === "upstream" && disposition === "delivered");
 }
 
 /**
