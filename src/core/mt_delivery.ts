@@ -64,6 +64,8 @@ export class MtDelivery {
   readonly #transferring = new Set<number>();
   /** gsmif custody. */
   readonly #held = new Set<number>();
+  /** Messages whose looked-up IMSI or failed lookup is being written. */
+  readonly #settling = new Set<number>();
   #lookupHandler: FrameConnection | undefined;
   #mtHandler: FrameConnection | undefined;
 
@@ -115,6 +117,16 @@ export class MtDelivery {
     return this.#held.has(id);
   }
 
+  /**
+   * Whether the message is on its way: gsmif holds it, an MT_TRANSFER of it
+   * awaits its answer, or a new version built from the current one (its
+   * IMSI, or a failed lookup's attempt) is being written. REPLACE must leave
+   * such a message alone.
+   */
+  isInTransit(id: number): boolean {
+    return this.#held.has(id) || this.#transferring.has(id) || this.#settling.has(id);
+  }
+
   /** Counts for STATUS. */
   counts(): Record<string, string> {
     let waiting = 0;
@@ -164,18 +176,36 @@ export class MtDelivery {
   }
 
   async #withImsi(ids: number[], imsi: string): Promise<void> {
-    for (const id of ids) {
-      const rec = this.#d.active.get(id);
-      if (rec === undefined) continue;
-      const next = { ...rec, destImsi: imsi };
-      if (!(await this.#d.rewrite(id, next))) return;
-      this.#d.active.set(id, next);
-      this.#coreCustody.push(id);
+    for (const id of ids) this.#settling.add(id);
+    try {
+      for (const id of ids) {
+        const rec = this.#d.active.get(id);
+        if (rec === undefined) continue;
+        const next = { ...rec, destImsi: imsi };
+        if (!(await this.#d.rewrite(id, next))) return;
+        this.#d.active.set(id, next);
+        this.#coreCustody.push(id);
+      }
+    } finally {
+      for (const id of ids) this.#settling.delete(id);
     }
     this.#pumpTransfers();
   }
 
   async #lookupFailed(
+    msisdn: string,
+    ids: number[],
+    result: { kind: "temporary" | "permanent"; cause: number },
+  ): Promise<void> {
+    for (const id of ids) this.#settling.add(id);
+    try {
+      await this.#settleFailedLookup(msisdn, ids, result);
+    } finally {
+      for (const id of ids) this.#settling.delete(id);
+    }
+  }
+
+  async #settleFailedLookup(
     msisdn: string,
     ids: number[],
     result: { kind: "temporary" | "permanent"; cause: number },

@@ -9,11 +9,12 @@
  * the schedule's wait, or expires when no retry fits before the expiry time.
  *
  * Lifecycle notes:
- * - A message is in exactly one place: the ready queue, the outstanding set,
- *   or the retry set. A transfer whose connection closes or times out before
- *   an answer comes back returns to the head of its queue without counting an
- *   attempt: custody was never handed over, so it is delivered again
- *   (at-least-once; the handler's answer was lost, docs/delivery.md).
+ * - A message is in one place: the ready queue, the outstanding set, the
+ *   settling set (answered, outcome being written) or the retry set. A
+ *   transfer whose connection closes or times out before an answer comes
+ *   back returns to the head of its queue without counting an attempt:
+ *   custody was never handed over, so it is delivered again (at-least-once;
+ *   the handler's answer was lost, docs/delivery.md).
  * - Ordering: messages to one peer leave in arrival order; a message that
  *   failed temporarily leaves the queue for its wait, so later messages may
  *   overtake it.
@@ -66,6 +67,8 @@ export class PeerDelivery {
   readonly #d: PeerDeliveryDeps;
   readonly #queues = new Map<string, PeerQueue>();
   readonly #retryAt = new Map<number, number>();
+  /** Answered transfers whose outcome is being written. */
+  readonly #settling = new Set<number>();
 
   constructor(deps: PeerDeliveryDeps) {
     this.#d = deps;
@@ -104,6 +107,17 @@ export class PeerDelivery {
       queued: q.ready.length,
     });
     this.#pump(peer);
+  }
+
+  /**
+   * Whether a transfer of this message awaits its answer, or the write of
+   * its outcome: the peer may have it, and the outcome is written from the
+   * version that was sent, so REPLACE must leave it alone.
+   */
+  isOutstanding(id: number): boolean {
+    if (this.#settling.has(id)) return true;
+    for (const q of this.#queues.values()) if (q.outstanding.has(id)) return true;
+    return false;
   }
 
   /** Counts for STATUS: queued, outstanding and waiting-to-retry messages per peer. */
@@ -159,20 +173,25 @@ export class PeerDelivery {
       return;
     }
     q.outstanding.delete(id);
+    this.#settling.add(id);
     // Refill the window before this outcome is written: the next transfers
     // need not wait for its fdatasync. The id is in no queue now, so nothing
     // sends it again meanwhile.
     this.#pump(peer);
     const now = this.#d.clock.now();
     const current = this.#d.active.get(id);
-    if (current !== undefined) {
-      if (response.result === "ok") {
-        const messageId = new TextDecoder().decode(response.extraInfo);
-        await this.#discharge(id, current, "delivered", 0, peer === "" ? messageId : "");
-      } else {
-        const result = { kind: response.result, cause: response.cause } as const;
-        await this.#settle(id, current, result, now);
+    try {
+      if (current !== undefined) {
+        if (response.result === "ok") {
+          const messageId = new TextDecoder().decode(response.extraInfo);
+          await this.#discharge(id, current, "delivered", 0, peer === "" ? messageId : "");
+        } else {
+          const result = { kind: response.result, cause: response.cause } as const;
+          await this.#settle(id, current, result, now);
+        }
       }
+    } finally {
+      this.#settling.delete(id);
     }
     this.#pump(peer);
   }

@@ -1,10 +1,11 @@
 /**
  * Core's answers to the requests of the local socket (seed 003 §2.5):
- * SUBMIT through admission into the store, CANCEL and CHANGE_SRR on active
- * records, STATUS for operators, MT_DISCHARGE from gsmif; and the one place
- * where a record is stored or discharged, which feeds delivery
- * (peer_delivery.ts, mt_delivery.ts) and reports (report_flow.ts). Role
- * registrations live in roles.ts.
+ * SUBMIT through admission into the store, CANCEL, CHANGE_SRR, QUERY and
+ * REPLACE of the messages the asking connection owns (queries.ts), STATUS
+ * for operators, MT_DISCHARGE from gsmif; and the one place where a record
+ * is stored or discharged, which feeds delivery (peer_delivery.ts,
+ * mt_delivery.ts) and reports (report_flow.ts). Role registrations live in
+ * roles.ts.
  *
  * Lifecycle notes:
  * - A SUBMIT is answered OK only after its record is durable (`append`
@@ -15,20 +16,23 @@
  *   runit restarts it and recovery runs from disk (STYLE.md §4).
  * - A connection's role claims end when it closes; what its handler held
  *   returns to core's queues (docs/delivery.md).
+ * - A discharge is written at most once: `#discharging` holds it until the
+ *   record has left the active set, and requests that name the message
+ *   (message_requests.ts) wait for it and then see the message historical.
  *
  * @module
  */
 
-import { decodePmsRecord, DISPOSITION_CODES, type PmsRecord } from "../codec/pms/mod.ts";
+import { decodePmsRecord, type PmsRecord } from "../codec/pms/mod.ts";
 import {
   admissionReason,
   type AdmissionReasonName,
   type Request,
   type Response,
   type ResponseOf,
-  type Target,
-  type TargetResult,
 } from "../codec/frame/mod.ts";
+import { type Owner, ownerOf } from "./queries.ts";
+import { MessageRequests } from "./message_requests.ts";
 import { DecodeError } from "../lib/errors.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../lib/log.ts";
@@ -91,6 +95,9 @@ export class CoreService {
   readonly #delivery: PeerDelivery;
   readonly #mt: MtDelivery;
   readonly #reports: ReportFlow;
+  readonly #requests: MessageRequests;
+  /** Discharges being written, by id: settled once the record has left the active set. */
+  readonly #discharging = new Map<number, Promise<void>>();
 
   constructor(deps: CoreServiceDeps) {
     this.#d = deps;
@@ -120,6 +127,19 @@ export class CoreService {
       requestTimeoutMs: deps.requestTimeoutMs,
       rewrite: (id, rec) => this.#rewrite(id, rec),
       discharge: (id, rec, disposition, cause) => this.#discharge(id, rec, disposition, cause),
+    });
+    this.#requests = new MessageRequests({
+      active: deps.active,
+      store: deps.store,
+      baseId: deps.baseId,
+      validity: deps.policy.validity,
+      logger: deps.logger,
+      discharging: (id) => this.#discharging.get(id),
+      discharge: (id, rec, disposition, cause) => this.#discharge(id, rec, disposition, cause),
+      rewrite: (id, rec) => this.#rewrite(id, rec),
+      inTransit: (id) => this.#delivery.isOutstanding(id) || this.#mt.isInTransit(id),
+      isHeld: (id) => this.#mt.isHeld(id),
+      cancelHeld: (id) => this.#mt.cancelHeld(id),
     });
     this.#mt = new MtDelivery({
       active: deps.active,
@@ -151,8 +171,17 @@ export class CoreService {
       cause,
       dischargeTimeMs: Math.max(this.#d.clock.now(), rec.entryTimeMs),
     };
-    if (!(await this.#rewrite(id, done))) return;
-    this.#d.active.delete(id);
+    let settle!: () => void;
+    this.#discharging.set(id, new Promise((resolve) => (settle = resolve)));
+    let written = false;
+    try {
+      written = await this.#rewrite(id, done);
+      if (written) this.#d.active.delete(id);
+    } finally {
+      this.#discharging.delete(id);
+      settle();
+    }
+    if (!written) return;
     this.#d.logger.debug("Message discharged", { id, disposition, cause });
     this.#advanceHistoricalMb();
     await this.#reports.discharged(id, done);
@@ -186,9 +215,13 @@ export class CoreService {
       case "SUBMIT":
         return this.#submit(request.record, request.skipRouting, conn);
       case "CANCEL":
-        return this.#cancel(request.target);
+        return this.#requests.cancel(request.target, this.#ownerOf(conn));
       case "CHANGE_SRR":
-        return this.#changeSrr(request.target, request.srr);
+        return this.#requests.changeSrr(request.target, request.srr, this.#ownerOf(conn));
+      case "QUERY":
+        return this.#requests.query(request.target, this.#ownerOf(conn));
+      case "REPLACE":
+        return this.#requests.replace(request.index, request.record, this.#ownerOf(conn));
       case "STATUS":
         return { type: "STATUS", entries: this.#status() };
       case "RH_REGISTER":
@@ -271,29 +304,8 @@ export class CoreService {
     return id;
   }
 
-  async #resolve(target: Target): Promise<{ id: number; rec: PmsRecord } | TargetResult> {
-    const { active, store, baseId } = this.#d;
-    if (target.by === "oa-da-mr") {
-      const id = active.findByOaDaMr(target.oa, target.da, target.mr);
-      return id === undefined ? { result: "not-found" } : { id, rec: active.get(id)! };
-    }
-    const rec = active.get(target.index);
-    if (rec) return { id: target.index, rec };
-    const position = target.index - baseId;
-    if (position < 0 || position >= store.recordCount) return { result: "not-found" };
-    try {
-      const stored = await store.readRecord(position);
-      if (stored.state === "historical") {
-        return {
-          result: "historical",
-          index: target.index,
-          disposition: DISPOSITION_CODES[stored.disposition],
-        };
-      }
-    } catch (e) {
-      if (!(e instanceof DecodeError)) throw e;
-    }
-    return { result: "not-found" };
+  #ownerOf(conn: FrameConnection): Owner {
+    return ownerOf(this.#roles.sourceOf(conn));
   }
 
   async #rewrite(id: number, rec: PmsRecord): Promise<boolean> {
@@ -306,18 +318,6 @@ export class CoreService {
     }
   }
 
-  async #cancel(target: Target): Promise<ResponseOf<"CANCEL">> {
-    const found = await this.#resolve(target);
-    if (!("rec" in found)) return { type: "CANCEL", ...found };
-    const { id, rec } = found;
-    // A message gsmif holds is taken back from it first (seed §2.5.4.2).
-    if (this.#mt.isHeld(id)) await this.#mt.cancelHeld(id);
-    const current = this.#d.active.get(id);
-    if (current === undefined) return { type: "CANCEL", result: "not-found" };
-    await this.#discharge(id, current, "cancelled", rec.cause);
-    return { type: "CANCEL", result: "ok", index: id };
-  }
-
   async #mtDischarge(
     id: number,
     disposition: number,
@@ -326,16 +326,6 @@ export class CoreService {
   ): Promise<ResponseOf<"MT_DISCHARGE">> {
     if (!this.#roles.holds(conn, "gsm-mt")) return { type: "MT_DISCHARGE", result: "unknown" };
     return { type: "MT_DISCHARGE", result: await this.#mt.discharged(id, disposition, cause) };
-  }
-
-  async #changeSrr(target: Target, srr: boolean): Promise<ResponseOf<"CHANGE_SRR">> {
-    const found = await this.#resolve(target);
-    if (!("rec" in found)) return { type: "CHANGE_SRR", ...found };
-    const { id, rec } = found;
-    const next: PmsRecord = { ...rec, srr };
-    if (!(await this.#rewrite(id, next))) return { type: "CHANGE_SRR", result: "not-found" };
-    this.#d.active.set(id, next);
-    return { type: "CHANGE_SRR", result: "ok", index: id };
   }
 
   /** Moves historical-mb forward when the oldest active record has crossed a MiB. */

@@ -1,7 +1,8 @@
 /**
  * The client library of core's local socket (docs/socket-protocol.md), used
  * by every tool and role handler: pure client exchanges (SUBMIT, CANCEL,
- * CHANGE_SRR, STATUS), role registration and service state, MT_DISCHARGE, and
+ * CHANGE_SRR, STATUS, QUERY, REPLACE), role registration and service state,
+ * MT_DISCHARGE, and
  * a handler for the requests core originates (MT_FIND_IMSI, MT_TRANSFER,
  * MT_CANCEL, DELIVER_TO_PEER).
  *
@@ -186,6 +187,31 @@ export class CoreClient {
    */
   changeSrr(target: Target, srr: boolean): Promise<ResponseOf<"CHANGE_SRR">> {
     return this.#connection.request({ type: "CHANGE_SRR", target, srr });
+  }
+
+  /**
+   * Asks what core knows of one SM: its state, disposition, TP-DCS, attempts,
+   * cause and times. A connection holding a role sees only its own source's SMs.
+   *
+   * @param target the record index, or the {OA, DA, MR} of an active SM
+   * @returns `ok` with the SM's view, or `not-found`
+   * @throws {ConnectionClosedError|RequestTimeoutError} when core does not answer
+   */
+  query(target: Target): Promise<ResponseOf<"QUERY">> {
+    return this.#connection.request({ type: "QUERY", target });
+  }
+
+  /**
+   * Replaces the text (and SRR, and the validity period when given) of an
+   * active SM that is not on its way (socket-protocol.md §4.12).
+   *
+   * @param index the record index
+   * @param record the replacement, built as for `submit`, with the original's OA, source and TP-DCS
+   * @returns `ok`, `not-found`, `historical` with its disposition, `in-transit` or `mismatch`
+   * @throws {ConnectionClosedError|RequestTimeoutError} when core does not answer
+   */
+  replace(index: number, record: Uint8Array): Promise<ResponseOf<"REPLACE">> {
+    return this.#connection.request({ type: "REPLACE", index, record });
   }
 
   /**

@@ -1,10 +1,27 @@
 import assert from "node:assert/strict";
-import { PMS_RECORD_BYTES, type Request, type Response, socketReason } from "../codec/frame/mod.ts";
+import {
+  type MessageInfo,
+  PMS_RECORD_BYTES,
+  type Request,
+  type Response,
+  socketReason,
+} from "../codec/frame/mod.ts";
 import { setLogSink } from "../lib/log.ts";
 import { CoreClient, CoreUnavailableError } from "./core_client.ts";
 import { ConnectionClosedError, type FrameConnection, listenUnix } from "./unix_socket.ts";
 
 const RECORD = new Uint8Array(PMS_RECORD_BYTES).fill(7);
+const INFO: MessageInfo = {
+  index: 5,
+  state: "historical",
+  disposition: 1,
+  dcs: 8,
+  attempts: 1,
+  cause: 0,
+  entryTimeMs: 1_763_900_000_000,
+  dischargeTimeMs: 1_763_900_002_500,
+  expiryTimeMs: 1_764_504_800_000,
+};
 
 /** A stand-in for core: answers from a table and records what it saw. */
 function fakeCore() {
@@ -28,6 +45,14 @@ function fakeCore() {
         return { type: "CHANGE_SRR", result: "not-found" };
       case "STATUS":
         return { type: "STATUS", entries: [{ key: "active", value: "3" }] };
+      case "QUERY":
+        return request.target.by === "index" && request.target.index === 5
+          ? { type: "QUERY", result: "ok", ...INFO }
+          : { type: "QUERY", result: "not-found" };
+      case "REPLACE":
+        return request.index === 5
+          ? { type: "REPLACE", result: "in-transit" }
+          : { type: "REPLACE", result: "ok", index: request.index };
       case "RH_REGISTER":
         return request.peer === "taken"
           ? { type: "RH_REGISTER", result: "refused", reason: socketReason("already-claimed") }
@@ -131,6 +156,33 @@ Deno.test("CoreClient carries each client exchange and returns outcomes as value
     ]);
     assert.deepEqual(core.seen[2], { type: "SUBMIT", skipRouting: true, record: RECORD });
     assert.deepEqual(core.seen[8], { type: "RH_SERVICE_STATE", up: true, claim: "all" });
+    await client.close();
+  });
+});
+
+Deno.test("CoreClient.query() and replace() carry QUERY and REPLACE and return the outcomes", async () => {
+  await withCore(async (path, core) => {
+    const client = await CoreClient.connect(path);
+    assert.deepEqual(await client.query({ by: "index", index: 5 }), {
+      type: "QUERY",
+      result: "ok",
+      ...INFO,
+    });
+    const target = {
+      by: "oa-da-mr" as const,
+      oa: { ton: 1, npi: 1, value: "15550100" },
+      da: { ton: 1, npi: 1, value: "15550101" },
+      mr: 9,
+    };
+    assert.deepEqual(await client.query(target), { type: "QUERY", result: "not-found" });
+    assert.deepEqual(await client.replace(5, RECORD), { type: "REPLACE", result: "in-transit" });
+    assert.deepEqual(await client.replace(6, RECORD), { type: "REPLACE", result: "ok", index: 6 });
+    assert.deepEqual(core.seen, [
+      { type: "QUERY", target: { by: "index", index: 5 } },
+      { type: "QUERY", target },
+      { type: "REPLACE", index: 5, record: RECORD },
+      { type: "REPLACE", index: 6, record: RECORD },
+    ]);
     await client.close();
   });
 });

@@ -26,7 +26,7 @@
  * @module
  */
 
-import type { RequestOf, ResponseOf, RoleClaim } from "../codec/frame/mod.ts";
+import type { RequestOf, ResponseOf, RoleClaim, Target } from "../codec/frame/mod.ts";
 import type { Clock, Timer } from "../lib/clock.ts";
 import { assert } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
@@ -171,6 +171,44 @@ export class RoleClient {
   }
 
   /**
+   * Cancels an active SM this handler's source submitted (CANCEL).
+   *
+   * @param target the record index, or the {OA, DA, MR} of the original submit
+   * @returns `ok`, `not-found` (also for other sources' SMs), or `historical`
+   * @throws {CoreUnavailableError} when not registered: nothing was sent
+   * @throws {ConnectionClosedError|RequestTimeoutError} when core does not answer
+   */
+  async cancel(target: Target): Promise<ResponseOf<"CANCEL">> {
+    return await this.#registered("cancel").cancel(target);
+  }
+
+  /**
+   * Asks what core knows of an SM this handler's source submitted (QUERY).
+   *
+   * @param target the record index, or the {OA, DA, MR} of an active SM
+   * @returns `ok` with the SM's view, or `not-found` (also for other sources' SMs)
+   * @throws {CoreUnavailableError} when not registered: nothing was sent
+   * @throws {ConnectionClosedError|RequestTimeoutError} when core does not answer
+   */
+  async query(target: Target): Promise<ResponseOf<"QUERY">> {
+    return await this.#registered("query").query(target);
+  }
+
+  /**
+   * Replaces the text of an active SM this handler's source submitted (REPLACE).
+   *
+   * @param index the record index
+   * @param record the replacement, with the original's OA, source and TP-DCS
+   * @returns `ok`, `not-found`, `historical`, `in-transit` or `mismatch`
+   * @throws {CoreUnavailableError} when not registered: nothing was sent
+   * @throws {ConnectionClosedError|RequestTimeoutError} when core does not answer:
+   *   the SM may or may not have been replaced
+   */
+  async replace(index: number, record: Uint8Array): Promise<ResponseOf<"REPLACE">> {
+    return await this.#registered("replace").replace(index, record);
+  }
+
+  /**
    * Reports the discharge of an SM in this handler's custody (MT_DISCHARGE).
    *
    * @param discharge the record index, disposition, protocol cause and extra info
@@ -201,7 +239,9 @@ export class RoleClient {
 
   #registered(action: string): CoreClient {
     // A SUBMIT before every role is granted would be classed by core as the
-    // wrong source (the command line instead of the peer), so it is refused here.
+    // wrong source (the command line instead of the peer), and a CANCEL, QUERY
+    // or REPLACE would act with the command line's reach over every source's
+    // messages; so they are refused here.
     if (this.#state !== "registered" || this.#client === undefined) {
       throw this.#unavailable(action);
     }

@@ -79,6 +79,12 @@ function fakeCore(refusals: Map<string, number> = new Map()) {
         return { type: "SUBMIT", result: "ok", index: 9 };
       case "MT_DISCHARGE":
         return { type: "MT_DISCHARGE", result: "ok" };
+      case "CANCEL":
+        return { type: "CANCEL", result: "not-found" };
+      case "QUERY":
+        return { type: "QUERY", result: "not-found" };
+      case "REPLACE":
+        return { type: "REPLACE", result: "mismatch" };
       default:
         throw new Error(`unexpected ${request.type}`);
     }
@@ -167,6 +173,37 @@ Deno.test("RoleClient registers every role, announces service state and passes w
       assert.equal(client.state, "closed");
       await assert.rejects(client.submit(RECORD), CoreUnavailableError);
       await assert.rejects(client.whenRegistered(), CoreUnavailableError);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+Deno.test("RoleClient passes CANCEL, QUERY and REPLACE through only while registered", async () => {
+  await withEnv(async ({ path, clock, start }) => {
+    const core = fakeCore(new Map([["peer:acme", 1]]));
+    const server = await serve(path, core);
+    try {
+      const client = start([{ role: "peer", peer: "acme" }]);
+      const target = { by: "index" as const, index: 9 };
+      // Connected, the role refused once: core would take these from a
+      // connection without a role, with the command line's reach. Nothing is sent.
+      await until(() => clock.waiting() === 1, "the refusal");
+      await assert.rejects(client.cancel(target), CoreUnavailableError);
+      await assert.rejects(client.query(target), CoreUnavailableError);
+      await assert.rejects(client.replace(9, RECORD), CoreUnavailableError);
+      clock.advance(clock.backoffMs.at(-1)!);
+      await client.whenRegistered();
+      assert.deepEqual(await client.cancel(target), { type: "CANCEL", result: "not-found" });
+      assert.deepEqual(await client.query(target), { type: "QUERY", result: "not-found" });
+      assert.deepEqual(await client.replace(9, RECORD), { type: "REPLACE", result: "mismatch" });
+      assert.deepEqual(core.seen.filter((r) => !r.type.startsWith("RH_")), [
+        { type: "CANCEL", target },
+        { type: "QUERY", target },
+        { type: "REPLACE", index: 9, record: RECORD },
+      ]);
+      await client.close();
+      await assert.rejects(client.query(target), CoreUnavailableError);
     } finally {
       await server.close();
     }

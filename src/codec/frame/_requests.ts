@@ -86,6 +86,9 @@ export function writeRequestBody(w: ByteWriter, request: Request): void {
       return;
     case "STATUS":
       return;
+    case "QUERY":
+      writeTarget(w, request.target);
+      return;
     case "RH_REGISTER":
       writeClaim(w, request.role, request.peer);
       return;
@@ -101,6 +104,7 @@ export function writeRequestBody(w: ByteWriter, request: Request): void {
       return;
     case "MT_TRANSFER":
     case "DELIVER_TO_PEER":
+    case "REPLACE":
       writeIndex(w, request.index);
       writeRecord(w, request.record);
       return;
@@ -143,6 +147,8 @@ export function readRequestBody(r: ByteReader, type: MessageType): Request {
       return { type, target: readTarget(r), srr: readBool(r, "SRR") };
     case "STATUS":
       return { type };
+    case "QUERY":
+      return { type, target: readTarget(r) };
     case "RH_REGISTER": {
       const claim = readClaim(r, false) as RoleClaim;
       return { type, role: claim.role, peer: claim.peer };
@@ -155,6 +161,7 @@ export function readRequestBody(r: ByteReader, type: MessageType): Request {
       return { type, msisdn: readText(r, "MSISDN", MSISDN) };
     case "MT_TRANSFER":
     case "DELIVER_TO_PEER":
+    case "REPLACE":
       return { type, index: readIndex(r), record: readRecord(r) };
     case "MT_CANCEL":
       return { type, index: readIndex(r) };

@@ -11,6 +11,7 @@ import {
   EXTRA_INFO_BYTES_MAX,
   IMSI_DIGITS_MAX,
   IMSI_DIGITS_MIN,
+  QUERY_STATE_CODE,
   REASON_TEXT_BYTES_MAX,
   STATUS_ENTRIES_MAX,
   STATUS_KEY_BYTES_MAX,
@@ -29,7 +30,7 @@ import {
   writeReason,
   writeText,
 } from "./_fields.ts";
-import type { MessageType, Response, StatusEntry } from "./types.ts";
+import type { MessageInfo, MessageType, Response, StatusEntry } from "./types.ts";
 
 /** The result octet of each response type, by result name (§4). STATUS has none. */
 export const RESULT_CODES = {
@@ -37,6 +38,8 @@ export const RESULT_CODES = {
   CANCEL: { ok: 0, "not-found": 1, historical: 2 },
   CHANGE_SRR: { ok: 0, "not-found": 1, historical: 2 },
   STATUS: {},
+  QUERY: { ok: 0, "not-found": 1 },
+  REPLACE: { ok: 0, "not-found": 1, historical: 2, "in-transit": 3, mismatch: 4 },
   RH_REGISTER: { ok: 0, refused: 1 },
   RH_SERVICE_STATE: { ok: 0, refused: 1 },
   MT_FIND_IMSI: { ok: 0, temporary: 1, permanent: 2 },
@@ -71,6 +74,50 @@ function readStatus(r: ByteReader): StatusEntry[] {
   return entries;
 }
 
+const STATE_BY_CODE = new Map<number, MessageInfo["state"]>(
+  Object.entries(QUERY_STATE_CODE).map(([name, code]) => [code, name as MessageInfo["state"]]),
+);
+
+/** Writes what QUERY found (§4.11): index, state, disposition, DCS, attempts, cause, three times. */
+function writeInfo(w: ByteWriter, info: MessageInfo): void {
+  const state = QUERY_STATE_CODE[info.state];
+  if (state === undefined) {
+    throw encodeError("state", `value ${JSON.stringify(info.state)} is unknown`);
+  }
+  writeIndex(w, info.index);
+  w.u8(state, "state").u8(info.disposition, "disposition").u8(info.dcs, "DCS");
+  w.u8(info.attempts, "attempts").u32(info.cause, "cause");
+  writeIndex(w, info.entryTimeMs, "entry time");
+  writeIndex(w, info.dischargeTimeMs, "discharge time");
+  writeIndex(w, info.expiryTimeMs, "expiry time");
+}
+
+function readInfo(r: ByteReader): MessageInfo {
+  const index = readIndex(r);
+  const code = r.u8("state");
+  const state = STATE_BY_CODE.get(code);
+  if (state === undefined) throw r.error("state", `Cannot decode state: value ${code} is unknown`);
+  return {
+    index,
+    state,
+    disposition: r.u8("disposition"),
+    dcs: r.u8("DCS"),
+    attempts: r.u8("attempts"),
+    cause: r.u32("cause"),
+    entryTimeMs: readIndex(r, "entry time"),
+    dischargeTimeMs: readIndex(r, "discharge time"),
+    expiryTimeMs: readIndex(r, "expiry time"),
+  };
+}
+
+/** Types whose `ok` answer carries the record index. */
+const OK_WITH_INDEX: ReadonlySet<MessageType> = new Set([
+  "SUBMIT",
+  "CANCEL",
+  "CHANGE_SRR",
+  "REPLACE",
+]);
+
 function resultCode(response: Response): number {
   const table = RESULT_CODES[response.type] as Record<string, number> | undefined;
   const code = table && "result" in response ? table[response.result] : undefined;
@@ -91,9 +138,9 @@ export function writeResponseBody(w: ByteWriter, response: Response): void {
   const v = response as Response & Record<string, unknown>;
   switch (response.result) {
     case "ok":
-      if (v.type === "SUBMIT" || v.type === "CANCEL" || v.type === "CHANGE_SRR") {
-        writeIndex(w, v.index as number);
-      } else if (v.type === "MT_FIND_IMSI") writeText(w, v.imsi as string, "IMSI", IMSI);
+      if (OK_WITH_INDEX.has(v.type)) writeIndex(w, v.index as number);
+      else if (response.type === "QUERY") writeInfo(w, response);
+      else if (v.type === "MT_FIND_IMSI") writeText(w, v.imsi as string, "IMSI", IMSI);
       else if (v.type === "DELIVER_TO_PEER") {
         writeBytes(w, v.extraInfo as Uint8Array, "extra info", EXTRA_INFO_BYTES_MAX);
       }
@@ -135,9 +182,9 @@ export function readResponseBody(r: ByteReader, type: MessageType): Response {
   const base = { type, result } as Record<string, unknown>;
   switch (result) {
     case "ok":
-      if (type === "SUBMIT" || type === "CANCEL" || type === "CHANGE_SRR") {
-        base.index = readIndex(r);
-      } else if (type === "MT_FIND_IMSI") base.imsi = readText(r, "IMSI", IMSI);
+      if (OK_WITH_INDEX.has(type)) base.index = readIndex(r);
+      else if (type === "QUERY") Object.assign(base, readInfo(r));
+      else if (type === "MT_FIND_IMSI") base.imsi = readText(r, "IMSI", IMSI);
       else if (type === "DELIVER_TO_PEER") {
         base.extraInfo = readBytes(r, "extra info", EXTRA_INFO_BYTES_MAX);
       }

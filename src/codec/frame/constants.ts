@@ -20,7 +20,7 @@ export const FRAME_HEADER_BYTES = 8;
 
 /**
  * The largest frame, length prefix included (§2). The biggest bodies are
- * MT_TRANSFER and DELIVER_TO_PEER at 264 bytes and a full STATUS answer at
+ * MT_TRANSFER, DELIVER_TO_PEER and REPLACE at 264 bytes and a full STATUS answer at
  * about 82 KiB in theory; 64 KiB is far above any real exchange and small
  * enough that a hostile length cannot make a receiver buffer much.
  */
@@ -49,6 +49,8 @@ export const MESSAGE_TYPE = {
   CANCEL: 0x02,
   CHANGE_SRR: 0x03,
   STATUS: 0x04,
+  QUERY: 0x05,
+  REPLACE: 0x06,
   RH_REGISTER: 0x10,
   RH_SERVICE_STATE: 0x11,
   MT_FIND_IMSI: 0x20,
@@ -75,8 +77,11 @@ export const ROLE_CODE = {
 /** RH_SERVICE_STATE role code meaning every role the connection holds (§4.6). */
 export const ROLE_CODE_ALL = 0;
 
-/** CANCEL / CHANGE_SRR target forms (§4.2). */
+/** CANCEL / CHANGE_SRR / QUERY target forms (§4.2). */
 export const TARGET_CODE = { index: 1, "oa-da-mr": 2 } as const;
+
+/** QUERY answer: the state of the message found (§4.11), as the PMS record codes it. */
+export const QUERY_STATE_CODE = { active: 1, historical: 2 } as const;
 
 /** SUBMIT flag bit 0: skip routing, the record is an IMSI-addressed MT (seed §2.4.1). */
 export const SUBMIT_FLAG_SKIP_ROUTING = 0x01;

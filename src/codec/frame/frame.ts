@@ -28,6 +28,8 @@ export const REQUEST_SIDE: Readonly<Record<MessageType, Side>> = {
   CANCEL: "client",
   CHANGE_SRR: "client",
   STATUS: "client",
+  QUERY: "client",
+  REPLACE: "client",
   RH_REGISTER: "client",
   RH_SERVICE_STATE: "client",
   MT_DISCHARGE: "client",

@@ -74,6 +74,20 @@ Deno.test("frameStream() rejects a length below the header size from the prefix 
   );
 });
 
+const QUERY_OK = {
+  type: "QUERY",
+  result: "ok",
+  index: 12,
+  state: "active",
+  disposition: 0,
+  dcs: 0,
+  attempts: 0,
+  cause: 0,
+  entryTimeMs: 0,
+  dischargeTimeMs: 0,
+  expiryTimeMs: 0,
+};
+
 Deno.test("encodeFrame() rejects values the wire cannot carry", () => {
   const record = new Uint8Array(PMS_RECORD_BYTES);
   const requests: unknown[] = [
@@ -116,6 +130,9 @@ Deno.test("encodeFrame() rejects values the wire cannot carry", () => {
       },
     },
     { type: "CANCEL", target: { by: "name" } },
+    { type: "QUERY", target: { by: "index", index: -1 } },
+    { type: "REPLACE", index: 1, record: new Uint8Array(257) },
+    { type: "REPLACE", index: 2 ** 53, record },
     { type: "NOPE" },
   ];
   for (const request of requests) {
@@ -132,6 +149,13 @@ Deno.test("encodeFrame() rejects values the wire cannot carry", () => {
     { type: "MT_FIND_IMSI", result: "ok", imsi: "12345" },
     { type: "DELIVER_TO_PEER", result: "temporary", cause: 2 ** 32, text: "" },
     { type: "STATUS", entries: [{ key: "with space", value: "1" }] },
+    { ...QUERY_OK, state: "gone" },
+    { ...QUERY_OK, attempts: 256 },
+    { ...QUERY_OK, cause: -1 },
+    { ...QUERY_OK, expiryTimeMs: 2 ** 53 },
+    { ...QUERY_OK, entryTimeMs: 1.5 },
+    { type: "REPLACE", result: "rejected" },
+    { type: "REPLACE", result: "ok", index: -1 },
     { type: "STATUS", entries: Array.from({ length: 256 }, () => ({ key: "k", value: "" })) },
   ];
   for (const response of responses) {

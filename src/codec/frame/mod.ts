@@ -15,10 +15,11 @@
  *   bits or a non-zero spare octet;
  * - with `options.from`, a request or response in the wrong direction;
  * - a body that is short, has trailing bytes, an unknown result, role, target
- *   form or submit flag, a boolean other than 0/1, a record index above
- *   2^53 - 1, a record that is not 256 bytes, or text outside its alphabet
- *   and length bounds (peer names `A-Za-z0-9._-` up to 32; MSISDN 1-20 digits;
- *   IMSI 6-15 digits; reason and failure texts printable ASCII up to 255).
+ *   form, submit flag or QUERY state, a boolean other than 0/1, a record
+ *   index or a time above 2^53 - 1, a record that is not 256 bytes, or text
+ *   outside its alphabet and length bounds (peer names `A-Za-z0-9._-` up to
+ *   32; MSISDN 1-20 digits; IMSI 6-15 digits; reason and failure texts
+ *   printable ASCII up to 255).
  *
  * @module
  */

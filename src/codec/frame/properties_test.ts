@@ -59,6 +59,8 @@ const request: fc.Arbitrary<Request> = fc.oneof(
   rec({ type: fc.constant("CANCEL" as const), target }),
   rec({ type: fc.constant("CHANGE_SRR" as const), target, srr: fc.boolean() }),
   rec({ type: fc.constant("STATUS" as const) }),
+  rec({ type: fc.constant("QUERY" as const), target }),
+  rec({ type: fc.constant("REPLACE" as const), index, record }),
   claim.map((c) => ({ type: "RH_REGISTER" as const, role: c.role, peer: c.peer })),
   rec({
     type: fc.constant("RH_SERVICE_STATE" as const),
@@ -83,6 +85,18 @@ const targetResult = fc.oneof(
   rec({ result: fc.constant("not-found" as const) }),
   rec({ result: fc.constant("historical" as const), index, disposition: u8 }),
 );
+const time = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
+const messageInfo = rec({
+  index,
+  state: fc.constantFrom("active" as const, "historical" as const),
+  disposition: u8,
+  dcs: u8,
+  attempts: u8,
+  cause: u32,
+  entryTimeMs: time,
+  dischargeTimeMs: time,
+  expiryTimeMs: time,
+});
 const statusEntry = rec({ key: ascii("abz09._-", 1, 64), value: text });
 
 const response: fc.Arbitrary<Response> = fc.oneof(
@@ -94,6 +108,13 @@ const response: fc.Arbitrary<Response> = fc.oneof(
   }),
   targetResult.map((r) => ({ type: "CANCEL" as const, ...r })),
   targetResult.map((r) => ({ type: "CHANGE_SRR" as const, ...r })),
+  messageInfo.map((i) => ({ type: "QUERY" as const, result: "ok" as const, ...i })),
+  rec({ type: fc.constant("QUERY" as const), result: fc.constant("not-found" as const) }),
+  targetResult.map((r) => ({ type: "REPLACE" as const, ...r })),
+  rec({
+    type: fc.constant("REPLACE" as const),
+    result: fc.constantFrom("in-transit" as const, "mismatch" as const),
+  }),
   rec({
     type: fc.constant("STATUS" as const),
     entries: fc.array(statusEntry, { maxLength: 40 }),

@@ -13,6 +13,8 @@ export type MessageType =
   | "CANCEL"
   | "CHANGE_SRR"
   | "STATUS"
+  | "QUERY"
+  | "REPLACE"
   | "RH_REGISTER"
   | "RH_SERVICE_STATE"
   | "MT_FIND_IMSI"
@@ -37,7 +39,7 @@ export interface SmAddress {
   value: string;
 }
 
-/** How CANCEL and CHANGE_SRR name their SM (seed §2.5.1.2). */
+/** How CANCEL, CHANGE_SRR and QUERY name their SM (seed §2.5.1.2). */
 export type Target =
   | { by: "index"; index: number }
   | { by: "oa-da-mr"; oa: SmAddress; da: SmAddress; mr: number };
@@ -63,6 +65,13 @@ export type Request =
   | { type: "CANCEL"; target: Target }
   | { type: "CHANGE_SRR"; target: Target; srr: boolean }
   | { type: "STATUS" }
+  | { type: "QUERY"; target: Target }
+  | {
+    type: "REPLACE";
+    index: number;
+    /** The replacement as the submitter built it; core takes the text, SRR and validity from it. */
+    record: Uint8Array;
+  }
   | { type: "RH_REGISTER"; role: Role; peer: string }
   | { type: "RH_SERVICE_STATE"; up: boolean; claim: RoleClaim | "all" }
   | { type: "MT_FIND_IMSI"; msisdn: string }
@@ -92,11 +101,33 @@ export interface Failure {
   text: string;
 }
 
-/** The outcome of CANCEL and CHANGE_SRR (§4.2). */
+/** The outcome of CANCEL and CHANGE_SRR (§4.2), and of REPLACE but for its own refusals (§4.12). */
 export type TargetResult =
   | { result: "ok"; index: number }
   | { result: "not-found" }
   | { result: "historical"; index: number; disposition: number };
+
+/** What QUERY tells about a message it found (§4.11). */
+export interface MessageInfo {
+  /** The record index (message id). */
+  index: number;
+  /** Active: core still acts on it. Historical: discharged, final. */
+  state: "active" | "historical";
+  /** Disposition code as the PMS record defines it (codec/pms); 0 while active. */
+  disposition: number;
+  /** TP-DCS of the stored text (TS 23.038 §4), so a replacement can keep it. */
+  dcs: number;
+  /** Delivery attempts so far (saturating at 255). */
+  attempts: number;
+  /** Cause of the last failure or of the discharge, 0 if none; its space follows the destination. */
+  cause: number;
+  /** When core accepted it, ms since the epoch. */
+  entryTimeMs: number;
+  /** When it was discharged, ms since the epoch; 0 while active. */
+  dischargeTimeMs: number;
+  /** When core gives up delivering it, ms since the epoch. */
+  expiryTimeMs: number;
+}
 
 /** Responses, by type (§4). */
 export type Response =
@@ -105,6 +136,10 @@ export type Response =
   | ({ type: "CANCEL" } & TargetResult)
   | ({ type: "CHANGE_SRR" } & TargetResult)
   | { type: "STATUS"; entries: StatusEntry[] }
+  | ({ type: "QUERY"; result: "ok" } & MessageInfo)
+  | { type: "QUERY"; result: "not-found" }
+  | ({ type: "REPLACE" } & TargetResult)
+  | { type: "REPLACE"; result: "in-transit" | "mismatch" }
   | { type: "RH_REGISTER"; result: "ok" }
   | { type: "RH_REGISTER"; result: "refused"; reason: Reason }
   | { type: "RH_SERVICE_STATE"; result: "ok" }
