@@ -13,7 +13,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   transport: ["lib", "codec", "proto"],
   config: ["lib"],
   core: ["lib", "codec", "proto", "store", "transport", "config"],
-  roles: ["lib", "codec", "proto", "transport", "config"],
+  // Role handlers read numbers.db (peer credentials), never write it.
+  roles: ["lib", "codec", "proto", "store", "transport", "config"],
   tools: ["lib", "codec", "proto", "store", "transport", "config"],
   cli: ["lib", "codec", "proto", "store", "transport", "config", "core", "roles", "tools"],
   main: ["cli"],

@@ -10,6 +10,7 @@ import { EXIT, writeStderr, writeStdout } from "./exit.ts";
 import { readConfig } from "../config/load.ts";
 import { DECODE_KINDS, runDecode } from "../tools/decode.ts";
 import { runCore } from "../core/server.ts";
+import { runDownlink } from "../roles/downlink/server.ts";
 import { NUMBERS_HELP, runNumbers } from "../tools/admin.ts";
 import { statePaths } from "../config/paths.ts";
 import { DUMP_HELP, runDump } from "../tools/dump.ts";
@@ -123,6 +124,23 @@ const core: Command = {
   positionals: { min: 0, max: 0 },
   async run(args) {
     return await runCore(await readConfig(configPath(args)));
+  },
+};
+
+const downlink: Command = {
+  name: "downlink",
+  summary: "run the SMPP server for one downstream peer",
+  synopsis: "PEER",
+  help: `${CONFIG_HELP}\n\n` +
+    "Serves the downstream peer PEER (a peer of numbers.db) on the listeners of its\n" +
+    "[downlink.peer.PEER] table, as an SMSC toward the peer's ESMEs (docs/downlink.md).\n" +
+    "Runs in the foreground until SIGTERM or SIGINT; logs to stdout for svlogd. Exit\n" +
+    "status: 0 after a clean stop, 78 for a bad configuration or an unknown peer,\n" +
+    "74 when a listener cannot be opened.",
+  options: { ...CONFIG_OPTION },
+  positionals: { min: 1, max: 1 },
+  async run(args) {
+    return await runDownlink(await readConfig(configPath(args)), args.positionals[0]);
   },
 };
 
@@ -262,7 +280,7 @@ const status: Command = {
 export const COMMANDS: readonly Command[] = [
   core,
   notYet("uplink", "run the SMPP client to the upstream SMSC", "", 6),
-  notYet("downlink", "run the SMPP server for one downstream peer", "PEER", 5),
+  downlink,
   notYet("gsmif", "run the subscriber interface (SMS over SIP)", "", 7),
   submit,
   dump,

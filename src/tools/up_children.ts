@@ -31,17 +31,28 @@ export interface ChildSpec {
 /** Core's readiness line, `notice core ready …` (STYLE.md §7 log format). */
 export const CORE_READY = / core ready( |$)/;
 
+/** A downlink's readiness line, `notice downlink ready …`. */
+export const DOWNLINK_READY = / downlink ready( |$)/;
+
 /**
- * The children for a configuration: core, then one line per role handler.
+ * The children for a configuration: core, then one line per role handler:
+ * a downlink for each `[downlink.peer.NAME]` table with a listener.
  *
- * @param _config the resolved configuration (role handler sections come with later issues)
+ * @param config the resolved configuration
  * @returns the children in start order; core first
  */
-export function childrenFor(_config: ResolvedConfig): ChildSpec[] {
+export function childrenFor(config: ResolvedConfig): ChildSpec[] {
+  const downlinks = Object.entries(config.downlink.peer)
+    .filter(([, s]) => s.listen !== "" || s.tls_listen !== "")
+    .map(([peer]) => ({
+      name: `downlink.${peer}`,
+      args: ["downlink", peer],
+      readyPattern: DOWNLINK_READY,
+      needsCore: true,
+    }));
   return [
     { name: "core", args: ["core"], readyPattern: CORE_READY, needsCore: false },
-    // TODO(#5): one downlink per configured downstream peer, e.g.
-    //   ...config.downlink.peers.map((p) => ({ name: `downlink.${p}`, args: ["downlink", p], needsCore: true })),
+    ...downlinks,
     // TODO(#6): { name: "uplink", args: ["uplink"], needsCore: true } when an upstream is configured.
     // TODO(#7): { name: "gsmif", args: ["gsmif"], needsCore: true } when SIP or GSUP is configured.
   ];

@@ -10,6 +10,20 @@ Deno.test("childrenFor() starts core first, which nothing waits for", () => {
   assert.equal(children[0].readyPattern, CORE_READY);
 });
 
+Deno.test("childrenFor() adds one downlink per peer table with a listener", () => {
+  const config = parseConfig(
+    `[downlink.peer.acme]\nlisten = "127.0.0.1:2775"\n[downlink.peer.idle]\nwindow = 2\n` +
+      `[downlink.peer.beta]\ntls_listen = "127.0.0.1:3550"\n`,
+    "test",
+  );
+  const names = childrenFor(config).map((c) => `${c.name}:${c.args.join(" ")}:${c.needsCore}`);
+  assert.deepEqual(names, [
+    "core:core:false",
+    "downlink.acme:downlink acme:true",
+    "downlink.beta:downlink beta:true",
+  ]);
+});
+
 Deno.test("CORE_READY matches core's ready line and nothing like it", () => {
   assert.ok(CORE_READY.test("notice core ready socket=state/core.sock"));
   assert.ok(CORE_READY.test("notice core ready"));
