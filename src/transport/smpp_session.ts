@@ -590,9 +590,11 @@ export class SmppSession {
       });
     } catch (e) {
       this.#o.logger.error("Cannot encode SMPP response", { command, error: String(e) });
+      // A bodiless error response always encodes; generic_nack if even that fails.
+      const fallback = command in SMPP_COMMAND_IDS ? command : "generic_nack";
       bytes = encodeSmppPdu({
-        command,
-        command_id: SMPP_COMMAND_IDS[command],
+        command: fallback,
+        command_id: SMPP_COMMAND_IDS[fallback],
         command_status: SMPP_STATUS.ESME_RSYSERR,
         sequence_number: seq,
         fields: {},
@@ -605,8 +607,9 @@ export class SmppSession {
 
 /** The response command of a request, e.g. submit_sm -> submit_sm_resp. */
 export function respOf(command: SmppCommandName): SmppCommandName {
-  if (command.endsWith("_resp") || command === "generic_nack") return "generic_nack";
-  return `${command}_resp` as SmppCommandName;
+  const resp = `${command}_resp`;
+  // outbind, alert_notification, generic_nack and the responses have no response of their own.
+  return resp in SMPP_COMMAND_IDS ? resp as SmppCommandName : "generic_nack";
 }
 
 // The body an OK response has when the handler gives none (§4: message_id is mandatory).

@@ -218,3 +218,22 @@ Deno.test("SmppSession stops reading while inFlightMax requests are in the handl
   client.close();
   await server.closed;
 });
+
+Deno.test("SmppSession answers outbind and alert_notification, which have no response PDU, with generic_nack", async () => {
+  const { accepted, client } = await pair();
+  const server = new SmppSession(accepted, () => ({ status: SMPP_STATUS.ESME_RINVCMDID }), OPTIONS);
+  // alert_notification (0x102): source and ESME addresses; outbind (0x0b): system_id, password.
+  await client.write(fromHex("000000180000010200000000000000050101310001013200"));
+  const a = decodeSmppPdu(await readPdu(client));
+  deepStrictEqual([a.command, a.command_status, a.sequence_number], [
+    "generic_nack",
+    SMPP_STATUS.ESME_RINVCMDID,
+    5,
+  ]);
+  await client.write(fromHex("000000140000000b000000000000000661006200"));
+  const o = decodeSmppPdu(await readPdu(client));
+  deepStrictEqual([o.command, o.sequence_number], ["generic_nack", 6]);
+  ok(!server.isClosed);
+  client.close();
+  await server.closed;
+});
