@@ -379,6 +379,22 @@ export const SCHEMA = {
         doc: "Requests from one bind being handled at once (waiting for core) before the " +
           "server stops reading that bind: back-pressure toward the ESME.",
       },
+      core_in_flight_max: {
+        type: "integer",
+        default: 256,
+        min: 1,
+        max: 10_000,
+        doc: "Submits of all the peer's binds waiting for core at once; more wait their " +
+          "turn, taken round robin over the binds.",
+      },
+      bind_core_in_flight_max: {
+        type: "integer",
+        default: 32,
+        min: 1,
+        max: 10_000,
+        doc: "Submits of one bind waiting for core at once, so that a bind with a deep " +
+          "window cannot crowd out the others (their latency stays their own).",
+      },
       submit_rate_max: {
         type: "integer",
         default: 0,
@@ -516,6 +532,8 @@ export interface DownlinkSettings {
   readonly tls_key: string;
   readonly window: number;
   readonly in_flight_max: number;
+  readonly core_in_flight_max: number;
+  readonly bind_core_in_flight_max: number;
   readonly submit_rate_max: number;
   readonly response_timeout_ms: number;
   readonly enquire_link_ms: number;

@@ -32,6 +32,7 @@ import {
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/log.ts";
 import { TokenBucket } from "../../proto/token_bucket.ts";
+import { FairGate } from "../../proto/fair_gate.ts";
 import {
   admissionToCommandStatus,
   formatMessageId,
@@ -71,6 +72,9 @@ export interface PeerRequestsOptions {
   logger: Logger;
   /** Messages per second per bind; 0 = no limit. */
   submitRateMax: number;
+  /** Submits waiting for core at once, in all and per bind (round robin between binds). */
+  coreInFlightMax: number;
+  bindCoreInFlightMax: number;
   /** A random integer 0..n-1, for the first concatenation reference and TP-MR. */
   random(n: number): number;
 }
@@ -81,11 +85,13 @@ type Submittable = "submit_sm" | "data_sm" | "submit_multi";
 export class PeerRequests {
   readonly #o: PeerRequestsOptions;
   readonly #buckets = new WeakMap<object, TokenBucket>();
+  readonly #gate: FairGate;
   #concatRef: number;
   #mr: number;
 
   constructor(options: PeerRequestsOptions) {
     this.#o = options;
+    this.#gate = new FairGate(options.coreInFlightMax, options.bindCoreInFlightMax);
     this.#concatRef = options.random(256);
     this.#mr = options.random(256);
   }
@@ -102,9 +108,10 @@ export class PeerRequests {
       case "data_sm":
       case "submit_multi":
         if (!this.#withinRate(bindKey, pdu.command)) return { status: SMPP_STATUS.ESME_RTHROTTLED };
-        return pdu.command === "submit_multi"
-          ? await this.#submitMulti(pdu)
-          : await this.#submit(pdu);
+        return await this.#gate.run(
+          bindKey,
+          () => pdu.command === "submit_multi" ? this.#submitMulti(pdu) : this.#submit(pdu),
+        );
       case "query_sm":
         return await this.#query(pdu);
       case "cancel_sm":

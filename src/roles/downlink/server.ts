@@ -169,6 +169,8 @@ async function serve(
     clock,
     logger: logger.with(`${peer}.submit`),
     submitRateMax: s.submit_rate_max,
+    coreInFlightMax: s.core_in_flight_max,
+    bindCoreInFlightMax: s.bind_core_in_flight_max,
     random: (n) => Math.floor(Math.random() * n),
   });
   const guard = new BindGuard(
