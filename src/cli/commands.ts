@@ -11,6 +11,7 @@ import { readConfig } from "../config/load.ts";
 import { DECODE_KINDS, runDecode } from "../tools/decode.ts";
 import { runCore } from "../core/server.ts";
 import { runDownlink } from "../roles/downlink/server.ts";
+import { runUplink } from "../roles/uplink/server.ts";
 import { NUMBERS_HELP, runNumbers } from "../tools/admin.ts";
 import { statePaths } from "../config/paths.ts";
 import { DUMP_HELP, runDump } from "../tools/dump.ts";
@@ -141,6 +142,22 @@ const downlink: Command = {
   positionals: { min: 1, max: 1 },
   async run(args) {
     return await runDownlink(await readConfig(configPath(args)), args.positionals[0]);
+  },
+};
+
+const uplink: Command = {
+  name: "uplink",
+  summary: "run the SMPP client to the upstream SMSC",
+  synopsis: "",
+  help: `${CONFIG_HELP}\n\n` +
+    "Binds to the upstream SMSC of [uplink] as a transceiver, keeps the link up and carries\n" +
+    "messages both ways (docs/uplink.md). Runs in the foreground until SIGTERM or SIGINT;\n" +
+    "logs to stdout for svlogd. Exit status: 0 after a clean stop, 78 when no upstream is\n" +
+    "configured or the config is bad.",
+  options: { ...CONFIG_OPTION },
+  positionals: { min: 0, max: 0 },
+  async run(args) {
+    return await runUplink(await readConfig(configPath(args)));
   },
 };
 
@@ -279,7 +296,7 @@ const status: Command = {
 /** Every subcommand, in the order the usage lists them. */
 export const COMMANDS: readonly Command[] = [
   core,
-  notYet("uplink", "run the SMPP client to the upstream SMSC", "", 6),
+  uplink,
   downlink,
   notYet("gsmif", "run the subscriber interface (SMS over SIP)", "", 7),
   submit,

@@ -472,6 +472,128 @@ export const SCHEMA = {
       },
     },
   },
+  uplink: {
+    doc: "The SMPP client to the upstream SMSC (`smsc uplink`, docs/uplink.md), bound as " +
+      'transceiver. With host "" there is no upstream: `smsc up` does not start it and ' +
+      "messages to the outside world wait in core.",
+    keys: {
+      host: {
+        type: "string",
+        default: "",
+        pattern: /^$|^[A-Za-z0-9.:-]{1,253}$/,
+        patternDoc: '"" or a host name or address',
+        doc: 'Host of the upstream SMSC; "" for none.',
+      },
+      port: {
+        type: "integer",
+        default: 2775,
+        min: 1,
+        max: 65535,
+        doc: "TCP port of the upstream SMSC.",
+      },
+      tls: {
+        type: "boolean",
+        default: false,
+        doc: "Connect with TLS, checking the upstream's certificate against the system's " +
+          "roots or tls_ca.",
+      },
+      tls_ca: {
+        type: "path",
+        default: "",
+        doc: "PEM CA certificate(s) to trust for the upstream instead of the system roots.",
+      },
+      system_id: {
+        type: "string",
+        default: "",
+        pattern: /^[\x21-\x7e]{0,15}$/,
+        patternDoc: "0-15 printable ASCII characters",
+        doc: "system_id of our bind.",
+      },
+      password: {
+        type: "string",
+        default: "",
+        pattern: /^[\x20-\x7e]{0,8}$/,
+        patternDoc: "0-8 printable ASCII characters",
+        doc: "Password of our bind; never logged. Keep the config file readable by the " +
+          "service user only.",
+      },
+      system_type: {
+        type: "string",
+        default: "",
+        pattern: /^[\x20-\x7e]{0,12}$/,
+        patternDoc: "0-12 printable ASCII characters",
+        doc: "system_type of our bind, if the upstream wants one.",
+      },
+      window: {
+        type: "integer",
+        default: 10,
+        min: 1,
+        max: 1000,
+        doc: "submit_sm sent and not yet answered; core.peer_window bounds what core hands " +
+          "the uplink.",
+      },
+      submit_rate_max: {
+        type: "integer",
+        default: 0,
+        min: 0,
+        max: 1_000_000,
+        unit: "per second",
+        doc: "The upstream's TPS limit: submit_sm are paced evenly to at most this rate. " +
+          "0 = no limit.",
+      },
+      throttle_pause_ms: {
+        type: "integer",
+        default: 1000,
+        min: 0,
+        max: 600_000,
+        unit: "ms",
+        doc: "After ESME_RTHROTTLED or ESME_RMSGQFUL, send nothing for about this long " +
+          "(with jitter, doubling while it repeats, up to 16 times).",
+      },
+      response_timeout_ms: {
+        type: "integer",
+        default: 30_000,
+        min: 100,
+        max: 600_000,
+        unit: "ms",
+        doc: "How long a submit_sm, bind or enquire_link waits for its response.",
+      },
+      enquire_link_ms: {
+        type: "integer",
+        default: 30_000,
+        min: 0,
+        max: 3_600_000,
+        unit: "ms",
+        doc: "Send enquire_link after this long without traffic; an unanswered one drops " +
+          "the link. 0 never.",
+      },
+      inactivity_ms: {
+        type: "integer",
+        default: 0,
+        min: 0,
+        max: 86_400_000,
+        unit: "ms",
+        doc: "Drop the link when the upstream sends nothing for this long; 0 never.",
+      },
+      reconnect_delay_ms_min: {
+        type: "integer",
+        default: 1000,
+        min: 1,
+        max: 600_000,
+        unit: "ms",
+        doc: "First wait before reconnecting after any failure; doubles per failure, with " +
+          "jitter.",
+      },
+      reconnect_delay_ms_max: {
+        type: "integer",
+        default: 60_000,
+        min: 1,
+        max: 3_600_000,
+        unit: "ms",
+        doc: "Longest wait between reconnects.",
+      },
+    },
+  },
 } as const satisfies Record<string, SectionSpec>;
 
 /** The validated, frozen configuration that travels through the program. */
@@ -519,6 +641,23 @@ export interface ResolvedConfig {
   readonly downlink: DownlinkSettings & {
     /** Per-peer settings, each complete (the section's values filled in). */
     readonly peer: Readonly<Record<string, DownlinkSettings>>;
+  };
+  readonly uplink: {
+    readonly host: string;
+    readonly port: number;
+    readonly tls: boolean;
+    readonly tls_ca: string;
+    readonly system_id: string;
+    readonly password: string;
+    readonly system_type: string;
+    readonly window: number;
+    readonly submit_rate_max: number;
+    readonly throttle_pause_ms: number;
+    readonly response_timeout_ms: number;
+    readonly enquire_link_ms: number;
+    readonly inactivity_ms: number;
+    readonly reconnect_delay_ms_min: number;
+    readonly reconnect_delay_ms_max: number;
   };
   /** Where the values came from: a file path, or "embedded defaults". */
   readonly source: string;

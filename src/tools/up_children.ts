@@ -31,6 +31,9 @@ export interface ChildSpec {
 /** Core's readiness line, `notice core ready …` (STYLE.md §7 log format). */
 export const CORE_READY = / core ready( |$)/;
 
+/** The uplink's readiness line, `notice uplink ready …`. */
+export const UPLINK_READY = / uplink ready( |$)/;
+
 /** A downlink's readiness line, `notice downlink ready …`. */
 export const DOWNLINK_READY = / downlink ready( |$)/;
 
@@ -53,7 +56,9 @@ export function childrenFor(config: ResolvedConfig): ChildSpec[] {
   return [
     { name: "core", args: ["core"], readyPattern: CORE_READY, needsCore: false },
     ...downlinks,
-    // TODO(#6): { name: "uplink", args: ["uplink"], needsCore: true } when an upstream is configured.
+    ...(config.uplink.host === ""
+      ? []
+      : [{ name: "uplink", args: ["uplink"], readyPattern: UPLINK_READY, needsCore: true }]),
     // TODO(#7): { name: "gsmif", args: ["gsmif"], needsCore: true } when SIP or GSUP is configured.
   ];
 }

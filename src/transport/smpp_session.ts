@@ -60,6 +60,8 @@ export interface SmppReply {
   /** Mandatory fields of the response; omitted (no body) when status is not 0 and none given. */
   fields?: SmppFields;
   tlvs?: SmppTlv[];
+  /** Send nothing back: for alert_notification, which has no response (§4.12.1). */
+  noResponse?: boolean;
 }
 
 /** Answers one request (never enquire_link, unbind or a response). */
@@ -549,6 +551,7 @@ export class SmppSession {
   async #answer(pdu: SmppPdu): Promise<void> {
     try {
       const reply = await this.#handler(pdu, this);
+      if (reply.noResponse && pdu.command === "alert_notification") return;
       this.#sendResponse(
         respOf(pdu.command),
         pdu.sequence_number,

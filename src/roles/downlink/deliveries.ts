@@ -16,15 +16,13 @@
  * @module
  */
 
-import type { ResponseOf } from "../../codec/frame/mod.ts";
+import { type DeliverAnswer, permanent, temporary } from "../peer_answer.ts";
 import { decodePmsRecord } from "../../codec/pms/mod.ts";
 import { commandStatusName, SMPP_STATUS } from "../../codec/smpp/mod.ts";
 import type { Logger } from "../../lib/log.ts";
 import { recordToSmpp, respOutcome } from "../../proto/smpp_sm.ts";
 import { SmppNackError } from "../../transport/smpp_session.ts";
 import type { EsmeBind } from "./bind.ts";
-
-type DeliverAnswer = ResponseOf<"DELIVER_TO_PEER">;
 
 const encoder = new TextEncoder();
 
@@ -115,16 +113,4 @@ export class PeerDeliveries {
     }
     return live.reduce((a, b) => (b.session.queued < a.session.queued ? b : a));
   }
-}
-
-function printable(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, "?").slice(0, 255);
-}
-
-function temporary(cause: number, text: string): DeliverAnswer {
-  return { type: "DELIVER_TO_PEER", result: "temporary", cause, text: printable(text) };
-}
-
-function permanent(cause: number, text: string): DeliverAnswer {
-  return { type: "DELIVER_TO_PEER", result: "permanent", cause, text: printable(text) };
 }

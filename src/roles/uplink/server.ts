@@ -1,0 +1,108 @@
+/**
+ * `smsc uplink`: the SMPP client to the upstream SMSC and the role handler
+ * of peer delivery to the upstream (peer name ""), seed 003 §1.2.1;
+ * docs/uplink.md.
+ *
+ * Start-up: `[uplink] host` must be set. It connects to core and claims the
+ * upstream's peer role, and keeps the upstream link up on its own schedule
+ * (link.ts); the service state it announces to core follows the link.
+ * Stop (SIGTERM/SIGINT or `signal`): unbind, close the core connection,
+ * exit 0. Messages in flight go back to core's queue with the connection.
+ *
+ * @module
+ */
+
+import type { Request, Response } from "../../codec/frame/mod.ts";
+import { statePaths } from "../../config/paths.ts";
+import type { ResolvedConfig } from "../../config/schema.ts";
+import { type Clock, systemClock } from "../../lib/clock.ts";
+import { ConfigError } from "../../lib/errors.ts";
+import { Logger, setLogLevel } from "../../lib/log.ts";
+import { RoleClient } from "../../transport/role_client.ts";
+import { UplinkInbound } from "./inbound.ts";
+import { UpstreamLink } from "./link.ts";
+
+/** Options of `runUplink` for tests. */
+export interface UplinkOptions {
+  clock?: Clock;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs the uplink until stopped.
+ *
+ * @returns the exit code: 0 after a clean stop
+ * @throws {ConfigError} when no upstream is configured
+ */
+export async function runUplink(
+  config: ResolvedConfig,
+  options: UplinkOptions = {},
+): Promise<number> {
+  setLogLevel(config.log.level);
+  const s = config.uplink;
+  if (s.host === "") {
+    throw new ConfigError(
+      "uplink.host",
+      'Cannot start uplink: no upstream configured ([uplink] host = "")',
+    );
+  }
+  const clock = options.clock ?? systemClock;
+  const logger = new Logger("uplink");
+  let link: UpstreamLink | undefined;
+  const client = RoleClient.start({
+    path: statePaths(config).socket,
+    roles: [{ role: "peer", peer: "" }],
+    handler: (request: Request): Promise<Response> | Response => {
+      if (request.type === "DELIVER_TO_PEER" && link) {
+        return link.deliver(request.index, request.record);
+      }
+      throw new Error(`Cannot handle ${request.type}: uplink holds only the upstream's peer role`);
+    },
+    clock,
+    logger: logger.with("core"),
+    reconnectDelayMsMin: config.core_client.reconnect_delay_ms_min,
+    reconnectDelayMsMax: Math.max(
+      config.core_client.reconnect_delay_ms_min,
+      config.core_client.reconnect_delay_ms_max,
+    ),
+    connection: { requestTimeoutMs: config.core_client.request_timeout_ms },
+    onConnected: () => logger.notice("uplink registered with core"),
+    onDisconnected: (info) => logger.warn("uplink lost core", { reason: info.reason }),
+  });
+  const inbound = new UplinkInbound(
+    {
+      async submit(record) {
+        const r = await client.submit(record);
+        return r.result === "ok" ? { ok: true, index: r.index } : { ok: false, reason: r.reason };
+      },
+    },
+    clock,
+    logger.with("inbound"),
+  );
+  link = new UpstreamLink({
+    settings: s,
+    clock,
+    logger: logger.with("link"),
+    inbound,
+    onState: (up) =>
+      client.setServiceState(up).catch((e) =>
+        logger.info("Cannot announce service state", { error: String(e) })
+      ),
+  });
+  logger.notice("uplink ready", { host: s.host, port: s.port, tls: s.tls });
+  await new Promise<void>((resolve) => {
+    if (options.signal) {
+      if (options.signal.aborted) return resolve();
+      options.signal.addEventListener("abort", () => resolve(), { once: true });
+    } else {
+      for (const sig of ["SIGTERM", "SIGINT"] as const) {
+        Deno.addSignalListener(sig, () => resolve());
+      }
+    }
+  });
+  logger.notice("uplink stopping");
+  await link.stop();
+  await client.close();
+  logger.notice("uplink stopped");
+  return 0;
+}
