@@ -48,7 +48,9 @@ export async function runUplink(
   }
   const clock = options.clock ?? systemClock;
   const logger = new Logger("uplink");
-  let link: UpstreamLink | undefined;
+  // The handler may be called before the link exists only in theory (core sends work once
+  // the link announces up); the holder makes that order explicit.
+  const holder: { link?: UpstreamLink } = {};
   const client = RoleClient.start({
     path: statePaths(config).socket,
     roles: [{ role: "peer", peer: "" }],
@@ -79,7 +81,7 @@ export async function runUplink(
     clock,
     logger.with("inbound"),
   );
-  link = new UpstreamLink({
+  const link = new UpstreamLink({
     settings: s,
     clock,
     logger: logger.with("link"),
@@ -89,6 +91,7 @@ export async function runUplink(
         logger.info("Cannot announce service state", { error: String(e) })
       ),
   });
+  holder.link = link;
   logger.notice("uplink ready", { host: s.host, port: s.port, tls: s.tls });
   await new Promise<void>((resolve) => {
     if (options.signal) {
