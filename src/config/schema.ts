@@ -594,6 +594,109 @@ export const SCHEMA = {
       },
     },
   },
+  gsmif: {
+    doc: "The subscriber interface (`smsc gsmif`, docs/gsmif.md): SMS over SIP (3GPP TS " +
+      "24.341) on TCP and WebSocket, with a registrar. `smsc up` starts it when a listener " +
+      "is set.",
+    keys: {
+      listen_tcp: {
+        type: "string",
+        default: "",
+        pattern: /^$|^(\[[0-9a-fA-F:.]+\]|[0-9.]+|localhost):[0-9]{1,5}$/,
+        patternDoc: '"" or ADDRESS:PORT, e.g. "127.0.0.1:5060"',
+        doc: 'SIP over TCP listener (RFC 3261), ADDRESS:PORT; "" for none.',
+      },
+      listen_ws: {
+        type: "string",
+        default: "",
+        pattern: /^$|^(\[[0-9a-fA-F:.]+\]|[0-9.]+|localhost):[0-9]{1,5}$/,
+        patternDoc: '"" or ADDRESS:PORT',
+        doc: 'SIP over WebSocket listener (RFC 7118, subprotocol "sip"), ADDRESS:PORT; "" ' +
+          "for none.",
+      },
+      domain: {
+        type: "string",
+        default: "smsc.local",
+        pattern: /^[A-Za-z0-9.-]{1,253}$/,
+        patternDoc: "a domain name",
+        doc: "The SIP domain of the subscribers (sip:+NUMBER@domain) and the digest realm.",
+      },
+      outbound_proxy: {
+        type: "string",
+        default: "",
+        pattern: /^$|^[A-Za-z0-9.-]{1,253}:[0-9]{1,5}$/,
+        patternDoc: '"" or HOST:PORT',
+        doc: "Send every MT MESSAGE to this proxy over TCP (an IMS S-CSCF or a Kamailio) " +
+          'instead of the registered contacts; "" to use the registrar.',
+      },
+      allow_unauthenticated: {
+        type: "boolean",
+        default: false,
+        doc: "Accept REGISTER and MESSAGE without digest authentication, trusting the " +
+          "From number. Only behind a proxy that authenticates (outbound_proxy set).",
+      },
+      register_expires_max_s: {
+        type: "integer",
+        default: 3600,
+        min: 60,
+        max: 86_400,
+        unit: "s",
+        doc: "Longest registration granted; longer requests are shortened.",
+      },
+      register_expires_min_s: {
+        type: "integer",
+        default: 60,
+        min: 1,
+        max: 3600,
+        unit: "s",
+        doc: "Shortest registration accepted; shorter requests get 423 Interval Too Brief.",
+      },
+      mt_retry_delays: {
+        type: "string",
+        default: "30s,1m,2m,5m,15m,30m,1h",
+        pattern: /^\s*[1-9][0-9]*[smh]\s*(,\s*[1-9][0-9]*[smh]\s*)*$/,
+        patternDoc: "a comma-separated list like 30s,1m,1h",
+        doc: "Waits between MT attempts to a subscriber who did not answer or is not " +
+          "registered; the last repeats until the message expires. A REGISTER or RP-SMMA " +
+          "from the subscriber retries at once.",
+      },
+      transaction_timeout_ms: {
+        type: "integer",
+        default: 32_000,
+        min: 100,
+        max: 600_000,
+        unit: "ms",
+        doc: "How long a MESSAGE we send waits for its final response (RFC 3261 Timer F).",
+      },
+      rp_ack_timeout_ms: {
+        type: "integer",
+        default: 30_000,
+        min: 100,
+        max: 600_000,
+        unit: "ms",
+        doc: "After the 2xx to an MT MESSAGE, how long we wait for the subscriber's RP-ACK " +
+          "or RP-ERROR before the attempt counts as failed.",
+      },
+      max_message_bytes: {
+        type: "integer",
+        default: 16_384,
+        min: 1024,
+        max: 65_536,
+        unit: "bytes",
+        doc: "Largest SIP message accepted (header and body); a larger one gets 413 or 513 " +
+          "and its connection is closed.",
+      },
+      keepalive_ms: {
+        type: "integer",
+        default: 30_000,
+        min: 0,
+        max: 3_600_000,
+        unit: "ms",
+        doc: "Send a CRLF keep-alive (TCP) or WebSocket ping after this long without " +
+          "traffic; 0 never.",
+      },
+    },
+  },
 } as const satisfies Record<string, SectionSpec>;
 
 /** The validated, frozen configuration that travels through the program. */
@@ -658,6 +761,20 @@ export interface ResolvedConfig {
     readonly inactivity_ms: number;
     readonly reconnect_delay_ms_min: number;
     readonly reconnect_delay_ms_max: number;
+  };
+  readonly gsmif: {
+    readonly listen_tcp: string;
+    readonly listen_ws: string;
+    readonly domain: string;
+    readonly outbound_proxy: string;
+    readonly allow_unauthenticated: boolean;
+    readonly register_expires_max_s: number;
+    readonly register_expires_min_s: number;
+    readonly mt_retry_delays: string;
+    readonly transaction_timeout_ms: number;
+    readonly rp_ack_timeout_ms: number;
+    readonly max_message_bytes: number;
+    readonly keepalive_ms: number;
   };
   /** Where the values came from: a file path, or "embedded defaults". */
   readonly source: string;
