@@ -621,6 +621,14 @@ export const SCHEMA = {
         patternDoc: "a domain name",
         doc: "The SIP domain of the subscribers (sip:+NUMBER@domain) and the digest realm.",
       },
+      smsc_address: {
+        type: "string",
+        default: "12125550199",
+        pattern: /^[0-9]{1,20}$/,
+        patternDoc: "1-20 digits, international form without +",
+        doc: "The SMSC's own E.164 number: RP-Originator Address of MT RP-DATA, which " +
+          "handsets show as the service centre. The default is a fictional 555 number.",
+      },
       outbound_proxy: {
         type: "string",
         default: "",
@@ -766,6 +774,7 @@ export interface ResolvedConfig {
     readonly listen_tcp: string;
     readonly listen_ws: string;
     readonly domain: string;
+    readonly smsc_address: string;
     readonly outbound_proxy: string;
     readonly allow_unauthenticated: boolean;
     readonly register_expires_max_s: number;

@@ -37,7 +37,11 @@ export const DEMO_NUMBERS: readonly string[] = Array.from(
 
 function seedDemoNumbers(numbers: NumbersDb): void {
   if (numbers.listNumbers().length > 0 || numbers.listPeers().length > 0) return;
-  for (const e164 of DEMO_NUMBERS) numbers.addNumber({ e164, kind: "gsm", maySendUpstream: true });
+  for (const e164 of DEMO_NUMBERS) {
+    numbers.addNumber({ e164, kind: "gsm", maySendUpstream: true });
+    // Test network 001-01 (TS 23.003), so that MT to them can be tried at once.
+    numbers.setImsi(e164, `001010000000${e164.slice(-3)}`);
+  }
   log.notice("Added the demo subscribers to an empty numbers.db", { count: DEMO_NUMBERS.length });
 }
 
