@@ -313,14 +313,8 @@ Deno.test("uplink: an upstream that answers nothing, not even enquire_link, is d
 Deno.test({
   name:
     "uplink: an upstream that answers submit_sm only after the response timeout (enquire_link at once) is dropped, so nothing is accepted twice",
-  // BUG: src/roles/uplink/link.ts:230-231 (`deliver`, the catch of session.request) turns a
-  // submit_sm response timeout into a temporary failure and keeps the session. Core retries
-  // the message on the same live session while the first copy may still be taken: here
-  // the late submit_sm_resp (600 ms > response_timeout_ms 400) is dropped by
-  // src/transport/smpp_session.ts:514 ("no request outstanding") and every message is
-  // accepted by the upstream two or three times. Issue #6 wants a reconnect on any
-  // timeout; an upstream that answers only enquire_link never gets its link dropped.
-  ignore: true,
+  // A submit_sm response timeout drops the link (link.ts `deliver`), so a late answer cannot
+  // lead to a second copy on the same session.
   async fn() {
     let slowUntil = Infinity;
     const script = {

@@ -25,7 +25,7 @@ import type { ResolvedConfig } from "../../config/schema.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/log.ts";
 import { recordToSmpp, respOutcome } from "../../proto/smpp_sm.ts";
-import { SmppNackError, SmppSession } from "../../transport/smpp_session.ts";
+import { SmppNackError, SmppSession, SmppTimeoutError } from "../../transport/smpp_session.ts";
 import type { UplinkInbound } from "./inbound.ts";
 
 type Settings = ResolvedConfig["uplink"];
@@ -56,6 +56,8 @@ export class UpstreamLink {
     logger: Logger;
     inbound: UplinkInbound;
     onState: (up: boolean) => void;
+    /** The link opens once this resolves (core registered), so MO has somewhere to go. */
+    startWhen: Promise<void>;
     random?: () => number;
   }) {
     this.#s = options.settings;
@@ -64,7 +66,7 @@ export class UpstreamLink {
     this.#inbound = options.inbound;
     this.#onState = options.onState;
     this.#random = options.random ?? Math.random;
-    this.#done = this.#run();
+    this.#done = options.startWhen.then(() => this.#stopped ? undefined : this.#run());
   }
 
   /** Whether the link is bound now. */
@@ -227,6 +229,12 @@ export class UpstreamLink {
           ? permanent(e.commandStatus, `generic_nack ${name}`)
           : temporary(e.commandStatus, `generic_nack ${name}`);
       }
+      if (e instanceof SmppTimeoutError && !session.isClosed) {
+        // A link that leaves a submit_sm unanswered cannot be trusted with the next ones:
+        // drop it and start afresh (a late answer on it would be lost anyway).
+        this.#logger.notice("submit_sm unanswered; dropping the upstream link", { id: index });
+        session.close({ reason: "local", detail: "submit_sm response timeout" });
+      }
       // No answer: the upstream may have taken it (at-least-once; docs/uplink.md).
       return temporary(0, (e as Error).message);
     }
@@ -243,6 +251,8 @@ export class UpstreamLink {
   }
 
   #throttled(status: number): void {
+    // The answers of one window arrive together: only a refusal after the pause escalates.
+    if (this.#clock.now() < this.#nextSendAt - 1) return;
     const pause = this.#s.throttle_pause_ms * 2 ** Math.min(this.#throttles, 4);
     this.#throttles++;
     const jittered = Math.round(pause * (0.75 + 0.5 * this.#random()));

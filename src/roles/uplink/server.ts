@@ -86,6 +86,7 @@ export async function runUplink(
     clock,
     logger: logger.with("link"),
     inbound,
+    startWhen: client.whenRegistered().catch(() => {}),
     onState: (up) =>
       client.setServiceState(up).catch((e) =>
         logger.info("Cannot announce service state", { error: String(e) })
