@@ -14,7 +14,7 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import { SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
+import { SCHEMA_SQL, SCHEMA_VERSION, SIP_USER_SQL } from "./schema.ts";
 
 /** One step: from `to - 1` to `to`. */
 export interface Upgrade {
@@ -23,11 +23,16 @@ export interface Upgrade {
   sql: string;
 }
 
-/**
- * Steps after version 1, in order. Version 1 is the first published schema,
- * so there is nothing to upgrade from yet.
- */
-export const UPGRADES: readonly Upgrade[] = [];
+/** Steps after version 1 (the first published schema), in order. */
+export const UPGRADES: readonly Upgrade[] = [
+  {
+    to: 2,
+    description: "SIP digest users (issue 7): sip_user, with MD5 and SHA-256 HA1 per owned " +
+      "number, replaces the never-used sip_credential",
+    // sip_credential had no writer in version 1, so nothing is lost with it.
+    sql: `DROP TABLE sip_credential;\n${SIP_USER_SQL}`,
+  },
+];
 
 /** What `migrate` did. */
 export interface MigrationResult {

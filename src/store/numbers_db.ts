@@ -1,7 +1,8 @@
 /**
  * `numbers.db`: the SQLite database of locally owned numbers, local short
  * numbers, downstream peers with their credentials and number pools, and
- * subscribers' MSISDN-to-IMSI map (ARCHITECTURE §2, seed §1.2 and §2.4).
+ * subscribers' MSISDN-to-IMSI map and SIP digest users (ARCHITECTURE §2,
+ * seed §1.2 and §2.4).
  * Storage only, no policy: the router in `core` decides what a hit means.
  *
  * Lifecycle: `NumbersDb.open()` opens the file in WAL mode (readers never
@@ -27,6 +28,8 @@ import {
   verifyPasswordAsync,
 } from "./password_hash.ts";
 import { PeerStore } from "./_numbers_db_peers.ts";
+import { SipUserStore } from "./_numbers_db_sip.ts";
+import type { DigestCredential } from "../proto/sip_digest.ts";
 import {
   NUMBER_KINDS,
   type NumberKind,
@@ -37,6 +40,7 @@ import {
   type PoolEntry,
   type ShortLookup,
   type ShortNumber,
+  type SipUser,
   type Subscriber,
 } from "./numbers_db_types.ts";
 
@@ -82,6 +86,7 @@ function toOwned(row: Row): OwnedNumber {
 export class NumbersDb {
   readonly #db: DatabaseSync;
   readonly #peers: PeerStore;
+  readonly #sipUsers: SipUserStore;
   readonly #lookupNumber: StatementSync;
   readonly #lookupShort: StatementSync;
   readonly #msisdnToImsi: StatementSync;
@@ -95,6 +100,7 @@ export class NumbersDb {
       verifyPassword,
       dummyHash(scrypt),
     );
+    this.#sipUsers = new SipUserStore(db);
     this.#lookupNumber = db.prepare("SELECT * FROM owned_number WHERE e164 = ?");
     this.#lookupShort = db.prepare(
       `SELECT s.code, coalesce(s.kind, o.kind) AS kind, s.e164,
@@ -427,5 +433,44 @@ export class NumbersDb {
   listImsis(): Subscriber[] {
     return this.#db.prepare("SELECT msisdn, imsi FROM subscriber ORDER BY msisdn")
       .all() as unknown as Subscriber[];
+  }
+
+  // --- SIP digest users (issue 7, docs/sip-auth.md) ---
+
+  /**
+   * Sets, or replaces, the SIP digest user of a subscriber: stores HA1 for
+   * MD5 and for SHA-256, never the password.
+   *
+   * @param e164 an owned number of kind gsm
+   * @param password the plain password, 1-128 characters without controls
+   * @param realm the digest realm (gsmif.domain)
+   * @param username the digest username; default the number's digits
+   * @throws {NumbersDbError} "invalid" for a bad username, realm, password
+   *   or kind, "not-found" when the number is not owned, "exists" when the
+   *   username belongs to another number
+   */
+  setSipUser(e164: string, password: string, realm: string, username: string = e164): void {
+    checkE164(e164);
+    this.#sipUsers.set(e164, password, realm, username);
+  }
+
+  /** Removes a subscriber's SIP user; returns whether there was one. */
+  removeSipUser(e164: string): boolean {
+    return this.#sipUsers.remove(e164);
+  }
+
+  /** Every SIP user, without HA1 values, in number order. */
+  listSipUsers(): SipUser[] {
+    return this.#sipUsers.list();
+  }
+
+  /**
+   * The digest credential of a username, for `DigestAuth.verify`.
+   *
+   * @param username the Authorization's username
+   * @returns the subscriber's number and credential, or undefined
+   */
+  getSipCredential(username: string): { e164: string; credential: DigestCredential } | undefined {
+    return this.#sipUsers.credential(username);
   }
 }

@@ -75,6 +75,16 @@ export interface Subscriber {
   imsi: string;
 }
 
+/** A subscriber's SIP digest user, without its HA1 values. */
+export interface SipUser {
+  /** The owned number, E.164 digits without "+". */
+  e164: string;
+  /** The digest username. */
+  username: string;
+  /** The realm its HA1 values were computed for. */
+  realm: string;
+}
+
 /** Why an admin operation was refused. */
 export type NumbersDbErrorCode = "exists" | "not-found" | "invalid";
 

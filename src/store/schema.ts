@@ -14,7 +14,31 @@
  */
 
 /** The `PRAGMA user_version` this program writes and expects. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * The sip_user table (version 2), shared by the fresh schema and the upgrade
+ * step so that both create it with the same text.
+ */
+export const SIP_USER_SQL = `
+-- SIP digest credentials of subscribers (issue 7, docs/sip-auth.md): at most one per owned
+-- number; gsmif looks a REGISTER's or MESSAGE's Authorization up by username.
+CREATE TABLE sip_user (
+  -- The subscriber: an owned number (of kind gsm when set; removing the number removes this).
+  e164 TEXT PRIMARY KEY NOT NULL REFERENCES owned_number (e164) ON DELETE CASCADE,
+  -- The digest username (RFC 7616 §3.4), by default the number's digits. Unique over all
+  -- realms, because the lookup is by username alone; no ":" (it would make HA1 ambiguous).
+  username TEXT NOT NULL UNIQUE
+    CHECK (length(username) BETWEEN 1 AND 128 AND username NOT GLOB '*[:"\\ ]*'),
+  -- The digest realm the HA1 values were computed for (gsmif.domain at the time).
+  realm TEXT NOT NULL CHECK (length(realm) BETWEEN 1 AND 253),
+  -- RFC 7616 §3.4.2 HA1 = H(username ":" realm ":" password) in lower-case hex, with MD5 and
+  -- with SHA-256, so that either challenge can be answered; never the password.
+  ha1_md5 TEXT NOT NULL CHECK (length(ha1_md5) = 32 AND ha1_md5 NOT GLOB '*[^0-9a-f]*'),
+  ha1_sha256 TEXT NOT NULL
+    CHECK (length(ha1_sha256) = 64 AND ha1_sha256 NOT GLOB '*[^0-9a-f]*')
+) STRICT;
+`;
 
 /** The SQL of the current schema, `SCHEMA_VERSION`. */
 export const SCHEMA_SQL = `
@@ -89,12 +113,4 @@ CREATE TABLE subscriber (
     CHECK (length(imsi) BETWEEN 6 AND 15 AND imsi NOT GLOB '*[^0-9]*')
 ) STRICT;
 
--- SIP digest credentials of subscribers (ARCHITECTURE §6, issue 7); unused until then.
-CREATE TABLE sip_credential (
-  msisdn TEXT PRIMARY KEY NOT NULL REFERENCES subscriber (msisdn) ON DELETE CASCADE,
-  username TEXT NOT NULL UNIQUE,
-  realm TEXT NOT NULL,
-  -- RFC 7616 §3.4.2 HA1 = H(username ":" realm ":" password), lower-case hex; never the password.
-  ha1 TEXT NOT NULL
-) STRICT;
-`;
+${SIP_USER_SQL}`;

@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { NumbersDb } from "../../src/store/numbers_db.ts";
 import { SCHEMA_VERSION } from "../../src/store/schema.ts";
+import { ha1 } from "../../src/proto/sip_digest.ts";
 
 interface Fixture {
   version: number;
@@ -55,8 +56,27 @@ function checkV1Rows(db: NumbersDb): void {
   assert.equal(db.msisdnToImsi("4000"), "001010000004000");
 }
 
+function checkV2Rows(db: NumbersDb): void {
+  checkV1Rows(db);
+  assert.deepEqual(db.listSipUsers(), [
+    { e164: "13105550101", username: "13105550101", realm: "smsc.local" },
+    { e164: "13105550102", username: "bob", realm: "ims.example" },
+  ]);
+  const bob = db.getSipCredential("bob");
+  assert.equal(bob?.e164, "13105550102");
+  assert.equal(bob?.credential.ha1["SHA-256"], ha1("SHA-256", "bob", "ims.example", "bob-pw"));
+  assert.equal(bob?.credential.ha1.MD5, ha1("MD5", "bob", "ims.example", "bob-pw"));
+}
+
+// Version 1's sip_credential was never written, so an upgraded file has no SIP users.
+function checkV1Upgraded(db: NumbersDb): void {
+  checkV1Rows(db);
+  assert.deepEqual(db.listSipUsers(), []);
+}
+
 const FIXTURES: Fixture[] = [
-  { version: 1, file: "numbers_v1.sql", check: checkV1Rows },
+  { version: 1, file: "numbers_v1.sql", check: checkV1Upgraded },
+  { version: 2, file: "numbers_v2.sql", check: checkV2Rows },
 ];
 
 // Comments and layout are not schema: SQLite keeps the text of each CREATE
