@@ -10,7 +10,7 @@
  * @module
  */
 
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { parseArgs } from "node:util";
 import { UsageError } from "../lib/errors.ts";
 import { EXIT, writeStderr, writeStdout } from "../lib/stdio.ts";
 import { NUMBER_KINDS, type NumberKind, NumbersDb, NumbersDbError } from "../store/numbers_db.ts";
@@ -18,12 +18,25 @@ import type { ScryptParams } from "../store/password_hash.ts";
 import { importThemwi } from "./admin_import.ts";
 import { ThemwiSyntaxError } from "./admin_themwi.ts";
 import { formatPeer, formatPool, formatShort, plus } from "./admin_format.ts";
+import {
+  type Context,
+  JSON_OPTION,
+  listJson,
+  notFound,
+  operatorNumber,
+  readPassword,
+  type Sub,
+} from "./admin_common.ts";
+import { DEFAULT_SIP_REALM, SIP_USER_SUBS } from "./admin_sip.ts";
+
+export { operatorNumber };
 
 /** The help text of `smsc numbers`. */
 export const NUMBERS_HELP = `Usage: smsc numbers COMMAND …
 
 Manages numbers.db: locally owned numbers, 4-digit local numbers, downstream
-peers and their number pools, and subscribers' MSISDN-to-IMSI map.
+peers and their number pools, subscribers' MSISDN-to-IMSI map and their SIP
+digest users.
 
 Numbers are E.164 with or without "+", dashes allowed: +1-310-555-0101.
 
@@ -49,6 +62,12 @@ Commands:
   imsi set MSISDN IMSI          map a subscriber's MSISDN to its IMSI
   imsi remove MSISDN
   imsi list [--json]
+  sip-user set NUMBER --password-stdin [--username U] [--realm R]
+                                set a gsm subscriber's SIP password, read from standard input
+                                (username default: the number's digits; realm default:
+                                gsmif.domain, "smsc.local")
+  sip-user remove NUMBER
+  sip-user list [--json]        SIP users with their realms, never a password or hash
   import themwi FILE [--kind gsm|local|nosms] [--dry-run]
                                 import a ThemWi number-db2 text file (see docs/numbers.md)
 
@@ -66,41 +85,11 @@ export interface NumbersOptions {
   err?: (line: string) => void;
   /** scrypt cost of new password hashes (tests lower it). */
   scrypt?: ScryptParams;
-}
-
-interface Context {
-  db: NumbersDb;
-  args: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
-  print(line: string): void;
-  readStdin(): Promise<string>;
-}
-
-interface Sub {
-  synopsis: string;
-  options: ParseArgsOptionsConfig;
-  positionals: [number, number];
-  readOnly: boolean;
-  run(ctx: Context): void | Promise<void>;
+  /** The realm of `sip-user set` without --realm (gsmif.domain); default "smsc.local". */
+  sipRealm?: string;
 }
 
 const KIND = { kind: { type: "string" } } as const;
-const JSON_OPTION = { json: { type: "boolean" } } as const;
-
-/**
- * Normalizes an operator's number: drops "+", dashes and spaces.
- *
- * @throws {NumbersDbError} "invalid" when what is left is not 1-15 digits
- */
-export function operatorNumber(text: string): string {
-  const digits = text.replace(/^\+/, "").replace(/[-\s]/g, "");
-  if (!/^[1-9][0-9]{0,14}$/.test(digits)) {
-    throw new NumbersDbError(
-      "invalid",
-      `Cannot use number "${text}": expected E.164 like +13105550101`,
-    );
-  }
-  return digits;
-}
 
 function kindOf(value: unknown, required: boolean): NumberKind | undefined {
   if (value === undefined && !required) return undefined;
@@ -113,21 +102,6 @@ function kindOf(value: unknown, required: boolean): NumberKind | undefined {
 function poolArg(text: string): { digits: string; prefix: boolean } {
   const prefix = text.endsWith("*");
   return { digits: operatorNumber(prefix ? text.slice(0, -1) : text), prefix };
-}
-
-function notFound(what: string): never {
-  throw new NumbersDbError("not-found", `Cannot remove ${what}: it is not there`);
-}
-
-async function readPassword(ctx: Context): Promise<string> {
-  // One trailing newline is the end of the line, not part of the password.
-  return (await ctx.readStdin()).replace(/\r?\n$/, "");
-}
-
-function listJson(ctx: Context, rows: unknown[], text: (row: never) => string): void {
-  for (const row of rows) {
-    ctx.print(ctx.args.values.json ? JSON.stringify(row) : text(row as never));
-  }
 }
 
 const SUBS: Record<string, Sub> = {
@@ -342,9 +316,10 @@ const SUBS: Record<string, Sub> = {
       importThemwi(ctx.db, text, { kind, dryRun: ctx.args.values["dry-run"] === true }, ctx.print);
     },
   },
+  ...SIP_USER_SUBS,
 };
 
-const GROUPS = new Set(["short", "peer", "pool", "imsi", "import"]);
+const GROUPS = new Set(["short", "peer", "pool", "imsi", "sip-user", "import"]);
 
 function findSub(argv: string[]): [Sub, string[]] {
   if (argv.length === 0) throw new UsageError("missing command: see smsc numbers --help");
@@ -409,6 +384,7 @@ export async function runNumbers(argv: string[], options: NumbersOptions): Promi
       args,
       print: (line) => out(line + "\n"),
       readStdin: options.readStdin ?? readAllStdin,
+      sipRealm: options.sipRealm ?? DEFAULT_SIP_REALM,
     };
     await sub.run(ctx);
     return EXIT.OK;
