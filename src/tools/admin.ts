@@ -65,7 +65,7 @@ Commands:
   sip-user set NUMBER --password-stdin [--username U] [--realm R]
                                 set a gsm subscriber's SIP password, read from standard input
                                 (username default: the number's digits; realm default:
-                                gsmif.domain, "smsc.local")
+                                smsc.local; it must equal gsmif.domain)
   sip-user remove NUMBER
   sip-user list [--json]        SIP users with their realms, never a password or hash
   import themwi FILE [--kind gsm|local|nosms] [--dry-run]
