@@ -21,6 +21,8 @@ function addressValue(a: { digits?: string; text?: string } | null): string | un
 /** Active records by message id. */
 export class ActiveSet {
   readonly #records = new Map<number, PmsRecord>();
+  #oldestHint = 0;
+  #newest = -1;
   readonly duplicates = new DuplicateIndex();
 
   /** How many records are active. */
@@ -35,6 +37,8 @@ export class ActiveSet {
 
   /** Adds (or replaces) an active record. */
   set(id: number, rec: PmsRecord, key = duplicateKey(rec)): void {
+    if (this.#records.size === 0 || id < this.#oldestHint) this.#oldestHint = id;
+    if (id > this.#newest) this.#newest = id;
     this.#records.set(id, rec);
     if (key !== undefined) this.duplicates.add(key, id);
   }
@@ -52,10 +56,14 @@ export class ActiveSet {
 
   /** The smallest active id, or undefined when none is active. */
   oldest(): number | undefined {
-    // Maps iterate in insertion order, and ids are inserted in increasing
-    // order (start-up scan, then appends), so the first key is the smallest.
-    for (const id of this.#records.keys()) return id;
-    return undefined;
+    if (this.#records.size === 0) return undefined;
+    // Ids only grow (start-up scan, then appends), so the oldest only moves
+    // forward: walk from the last answer. Iterating the Map from its start
+    // instead costs time for every deleted entry V8 has not compacted yet.
+    let id = this.#oldestHint;
+    while (id <= this.#newest && !this.#records.has(id)) id++;
+    this.#oldestHint = id;
+    return id <= this.#newest ? id : undefined;
   }
 
   /**

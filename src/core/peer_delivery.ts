@@ -32,12 +32,13 @@ import type { Logger } from "../lib/log.ts";
 import { addAttempt, jitterFor, outcomeOf, type RetrySchedule } from "../proto/retry.ts";
 import type { FrameConnection } from "../transport/unix_socket.ts";
 import type { ActiveSet } from "./active_set.ts";
+import { IdQueue } from "../lib/id_queue.ts";
 
 /** The largest message id the record keeps for the upstream (the dest_info field). */
 const MESSAGE_ID_CHARS_MAX = 28;
 
 interface PeerQueue {
-  ready: number[];
+  ready: IdQueue;
   outstanding: Set<number>;
   handler: FrameConnection | undefined;
 }
@@ -77,7 +78,7 @@ export class PeerDelivery {
   #queue(peer: string): PeerQueue {
     let q = this.#queues.get(peer);
     if (!q) {
-      q = { ready: [], outstanding: new Set(), handler: undefined };
+      q = { ready: new IdQueue(), outstanding: new Set(), handler: undefined };
       this.#queues.set(peer, q);
     }
     return q;
@@ -268,10 +269,10 @@ export class PeerDelivery {
       }
     }
     for (const [peer, q] of this.#queues) {
-      for (const id of [...q.ready]) {
+      for (const id of q.ready.toArray()) {
         const rec = this.#d.active.get(id);
         if (rec !== undefined && rec.expiryTimeMs <= now) {
-          q.ready.splice(q.ready.indexOf(id), 1);
+          q.ready.remove(id);
           await this.#discharge(id, rec, "expired", rec.cause, "");
         }
       }
