@@ -6,12 +6,13 @@
  */
 
 import { type Args, type Command, CONFIG_OPTION } from "./command.ts";
-import { EXIT, writeStderr, writeStdout } from "./exit.ts";
+import { EXIT, writeStdout } from "./exit.ts";
 import { readConfig } from "../config/load.ts";
 import { DECODE_KINDS, runDecode } from "../tools/decode.ts";
 import { runCore } from "../core/server.ts";
 import { runDownlink } from "../roles/downlink/server.ts";
 import { runUplink } from "../roles/uplink/server.ts";
+import { runGsmif } from "../roles/gsmif/server.ts";
 import { NUMBERS_HELP, runNumbers } from "../tools/admin.ts";
 import { statePaths } from "../config/paths.ts";
 import { DUMP_HELP, runDump } from "../tools/dump.ts";
@@ -36,29 +37,6 @@ const CONFIG_HELP = [
   "  -c, --config PATH   configuration file (default: $SMSC_CONFIG, else the embedded",
   "                      defaults of config.toml)",
 ].join("\n");
-
-/**
- * A subcommand whose work a later issue delivers. It validates its arguments
- * and configuration, then says plainly that it is not there yet, and exits 70.
- */
-function notYet(name: string, summary: string, synopsis: string, issue: number): Command {
-  return {
-    name,
-    summary,
-    synopsis,
-    help: `${CONFIG_HELP}\n\nNot implemented yet (issue #${issue}).`,
-    options: { ...CONFIG_OPTION },
-    positionals: {
-      min: synopsis.startsWith("PEER") ? 1 : 0,
-      max: synopsis.split(" ").filter(Boolean).length,
-    },
-    async run(args) {
-      await readConfig(configPath(args));
-      writeStderr(`smsc ${name}: not implemented yet (issue #${issue})`);
-      return EXIT.SOFTWARE;
-    },
-  };
-}
 
 const version: Command = {
   name: "version",
@@ -161,6 +139,22 @@ const uplink: Command = {
   },
 };
 
+const gsmif: Command = {
+  name: "gsmif",
+  summary: "run the subscriber interface (SMS over SIP)",
+  synopsis: "",
+  help: `${CONFIG_HELP}\n\n` +
+    "Serves subscribers over SIP (TS 24.341: MESSAGE with application/vnd.3gpp.sms) on the\n" +
+    "[gsmif] listeners, with a registrar and digest authentication (docs/gsmif.md). Runs in\n" +
+    "the foreground until SIGTERM or SIGINT; logs to stdout for svlogd. Exit status: 0 after\n" +
+    "a clean stop, 78 when no listener is configured or the config is bad.",
+  options: { ...CONFIG_OPTION },
+  positionals: { min: 0, max: 0 },
+  async run(args) {
+    return await runGsmif(await readConfig(configPath(args)));
+  },
+};
+
 /** Strips NUMBERS_HELP's own first line, since `commandUsage` prints one. */
 function helpBody(text: string): string {
   return text.replace(/^Usage: .*\n\n?/, "");
@@ -178,7 +172,10 @@ const numbers: Command = {
     const config = await readConfig(configPath(args));
     const paths = statePaths(config);
     await Deno.mkdir(paths.stateDir, { recursive: true });
-    return await runNumbers(args.positionals, { dbPath: paths.numbersDb });
+    return await runNumbers(args.positionals, {
+      dbPath: paths.numbersDb,
+      sipRealm: config.gsmif.domain,
+    });
   },
 };
 
@@ -298,7 +295,7 @@ export const COMMANDS: readonly Command[] = [
   core,
   uplink,
   downlink,
-  notYet("gsmif", "run the subscriber interface (SMS over SIP)", "", 7),
+  gsmif,
   submit,
   dump,
   up,

@@ -13,9 +13,13 @@ Deno.test("FairGate serves waiting keys round robin, whatever their queue depth"
   const hold = deferred();
   const first = gate.run("flood", () => hold.promise);
   const all: Promise<void>[] = [first];
-  for (let i = 0; i < 6; i++) all.push(gate.run("flood", async () => void order.push(`f${i}`)));
+  for (let i = 0; i < 6; i++) {
+    all.push(gate.run("flood", () => Promise.resolve(void order.push(`f${i}`))));
+  }
   for (const k of ["a", "b"]) {
-    for (let i = 0; i < 2; i++) all.push(gate.run(k, async () => void order.push(`${k}${i}`)));
+    for (let i = 0; i < 2; i++) {
+      all.push(gate.run(k, () => Promise.resolve(void order.push(`${k}${i}`))));
+    }
   }
   strictEqual(gate.running, 1);
   strictEqual(gate.waiting, 10);
@@ -56,7 +60,7 @@ Deno.test("FairGate never gives one key more than perKeyLimit slots", async () =
       flood--;
     }));
   let other = 0;
-  await gate.run("other", async () => void other++);
+  await gate.run("other", () => Promise.resolve(void other++));
   strictEqual(other, 1, "another key starts at once while the flood waits");
   await Promise.all(tasks);
   strictEqual(most, 2);

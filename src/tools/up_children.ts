@@ -31,6 +31,9 @@ export interface ChildSpec {
 /** Core's readiness line, `notice core ready …` (STYLE.md §7 log format). */
 export const CORE_READY = / core ready( |$)/;
 
+/** gsmif's readiness line, `notice gsmif ready …`. */
+export const GSMIF_READY = / gsmif ready( |$)/;
+
 /** The uplink's readiness line, `notice uplink ready …`. */
 export const UPLINK_READY = / uplink ready( |$)/;
 
@@ -59,7 +62,9 @@ export function childrenFor(config: ResolvedConfig): ChildSpec[] {
     ...(config.uplink.host === ""
       ? []
       : [{ name: "uplink", args: ["uplink"], readyPattern: UPLINK_READY, needsCore: true }]),
-    // TODO(#7): { name: "gsmif", args: ["gsmif"], needsCore: true } when SIP or GSUP is configured.
+    ...(config.gsmif.listen_tcp === "" && config.gsmif.listen_ws === ""
+      ? []
+      : [{ name: "gsmif", args: ["gsmif"], readyPattern: GSMIF_READY, needsCore: true }]),
   ];
 }
 

@@ -62,10 +62,22 @@ Deno.test("a missing positional argument is a usage error", async () => {
   match(r.stderr, /^smsc decode: missing argument: expected KIND HEX\|-\n/);
 });
 
-Deno.test("subcommands of later issues say so and exit 70, after checking their config", async () => {
+Deno.test("role handlers without their part of the config say so in one line and exit 78", async () => {
   const r = await runSmsc(["gsmif"]);
-  strictEqual(r.code, 70);
-  strictEqual(r.stderr, "smsc gsmif: not implemented yet (issue #7)\n");
+  strictEqual(r.code, 78);
+  strictEqual(
+    r.stderr,
+    "smsc gsmif: Cannot start gsmif: no listener ([gsmif] listen_tcp or listen_ws)\n",
+  );
+  const up = await runSmsc(["uplink"]);
+  strictEqual(up.code, 78);
+  match(up.stderr, /^smsc uplink: Cannot start uplink: no upstream configured/);
+  const down = await runSmsc(["downlink", "acme"]);
+  strictEqual(down.code, 78);
+  match(
+    down.stderr,
+    /^smsc downlink: Cannot start downlink: config has no listener for peer "acme"/,
+  );
   const tmp = await Deno.makeTempFile({ suffix: ".toml" });
   try {
     await Deno.writeTextFile(tmp, '[log]\nlevel = "loud"\n');

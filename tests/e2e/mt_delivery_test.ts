@@ -127,7 +127,7 @@ Deno.test("an unknown subscriber (permanent lookup failure) fails the message", 
 });
 
 Deno.test("custody returns to core when the handler goes away, and the next handler gets the message", async () => {
-  await withCore(async (dir, sock) => {
+  await withCore(async (_dir, sock) => {
     const first: CoreRequest[] = [];
     const h1 = await gsmif(sock, first);
     const id = await submit(sock);
