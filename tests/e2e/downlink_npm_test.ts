@@ -9,6 +9,7 @@ import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { SMPP_STATUS } from "../../src/codec/smpp/mod.ts";
 import { PmsReader } from "../../src/store/pms_reader.ts";
 import { freePort, withDownlinkSite } from "../support/downlink_site.ts";
+import { makeCertificates } from "../support/tls_certs.ts";
 import { NpmEsme, shortMessageOf } from "../support/npm_esme.ts";
 import { SmppSession } from "../../src/transport/smpp_session.ts";
 import { Logger } from "../../src/lib/log.ts";
@@ -253,31 +254,3 @@ Deno.test("downlink: a TLS listener beside the plain one", async () => {
     await Deno.remove(certDir, { recursive: true });
   }
 });
-
-/** A test CA and a leaf certificate for localhost / 127.0.0.1 signed by it (rustls wants both). */
-async function makeCertificates(dir: string): Promise<void> {
-  await Deno.writeTextFile(
-    `${dir}/leaf.ext`,
-    "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
-  );
-  const steps = [
-    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=smsc test CA"]
-      .concat(["-keyout", `${dir}/ca.key`, "-out", `${dir}/ca.pem`]),
-    ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost"]
-      .concat(["-keyout", `${dir}/key.pem`, "-out", `${dir}/leaf.csr`]),
-    ["x509", "-req", "-in", `${dir}/leaf.csr`, "-CA", `${dir}/ca.pem`, "-CAkey", `${dir}/ca.key`]
-      .concat([
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-extfile",
-        `${dir}/leaf.ext`,
-        "-out",
-        `${dir}/cert.pem`,
-      ]),
-  ];
-  for (const args of steps) {
-    const r = await new Deno.Command("openssl", { args, stdout: "null", stderr: "piped" }).output();
-    strictEqual(r.code, 0, new TextDecoder().decode(r.stderr));
-  }
-}

@@ -10,7 +10,8 @@ import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { decodeReportPayload, type PmsRecord } from "../../src/codec/pms/mod.ts";
 import { PmsReader } from "../../src/store/pms_reader.ts";
 import { type Daemon, startDaemon } from "../support/daemon.ts";
-import { withDownlinkSite } from "../support/downlink_site.ts";
+import { freePort, withDownlinkSite } from "../support/downlink_site.ts";
+import { makeCertificates } from "../support/tls_certs.ts";
 import { NpmEsme, shortMessageOf } from "../support/npm_esme.ts";
 import { runSmsc } from "../support/spawn.ts";
 import { Buffer } from "node:buffer";
@@ -43,6 +44,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 15_
 async function withInstanceB<T>(
   port: number,
   fn: (dir: string, uplink: Daemon) => Promise<T>,
+  extraUplink = "",
 ): Promise<T> {
   const dir = await Deno.makeTempDir({ prefix: "smsc-b-" });
   const daemons: Daemon[] = [];
@@ -52,7 +54,7 @@ async function withInstanceB<T>(
       `${dir}/config.toml`,
       `[core]\ndemo_numbers = false\n[uplink]\nhost = "127.0.0.1"\nport = ${port}\n` +
         `system_id = "bsite"\npassword = "b-pass"\nreconnect_delay_ms_min = 100\n` +
-        `reconnect_delay_ms_max = 1000\n`,
+        `reconnect_delay_ms_max = 1000\n${extraUplink}`,
     );
     const env = { SMSC_CONFIG: "config.toml" };
     daemons.push(await startDaemon(["core"], { cwd: dir, env, ready: / core ready / }));
@@ -131,4 +133,35 @@ Deno.test("uplink: two SMSCs, B's uplink bound to A's downlink, exchange message
     });
     await esme.close();
   });
+});
+
+Deno.test("uplink: over TLS to A's TLS listener, checking A's certificate against tls_ca", async () => {
+  const certDir = await Deno.makeTempDir({ prefix: "smsc-tls-" });
+  try {
+    await makeCertificates(certDir);
+    const tlsPort = freePort();
+    const bsite = {
+      ...BSITE,
+      config: `tls_listen = "127.0.0.1:${tlsPort}"\ntls_cert = "${certDir}/cert.pem"\n` +
+        `tls_key = "${certDir}/key.pem"\n`,
+    };
+    await withDownlinkSite({ peers: [bsite, ESME] }, async (a) => {
+      const esme = await NpmEsme.connect(a.ports.esme);
+      strictEqual(await esme.bind("esme01", "e-pass"), 0);
+      await withInstanceB(tlsPort, async (bDir, uplink) => {
+        const sent = await runSmsc(["submit", "+13035550100", "+17205550124"], {
+          cwd: bDir,
+          env: { SMSC_CONFIG: "config.toml" },
+          stdin: "over TLS",
+        });
+        strictEqual(sent.code, 0, sent.stderr);
+        const got = await esme.waitDeliver((p) => p.destination_addr.endsWith("7205550124"));
+        strictEqual(new TextDecoder().decode(shortMessageOf(got)), "over TLS");
+        ok(/Upstream link up/.test(uplink.output()));
+      }, `tls = true\ntls_ca = "${certDir}/ca.pem"\n`);
+      await esme.close();
+    });
+  } finally {
+    await Deno.remove(certDir, { recursive: true });
+  }
 });
