@@ -119,9 +119,10 @@ export const SCHEMA = {
       demo_numbers: {
         type: "boolean",
         default: true,
-        doc: "On a first start with an empty numbers.db, add the fictional local " +
-          "subscribers +1 212 555 0100 to 0109 (GSM/IMS kind, may send upstream) so that " +
-          "a fresh SMSC can be tried at once. Set false on a real site.",
+        doc: "When numbers.db holds no local numbers at start-up (peers do not count), add " +
+          "the fictional subscribers +1 212 555 0100 to 0109 (GSM kind, may send upstream, " +
+          "test IMSIs 001010000000100-109) so that a fresh SMSC can be tried at once. Set " +
+          "false on a real site.",
       },
     },
   },

@@ -36,7 +36,7 @@ export const DEMO_NUMBERS: readonly string[] = Array.from(
 );
 
 function seedDemoNumbers(numbers: NumbersDb): void {
-  if (numbers.listNumbers().length > 0 || numbers.listPeers().length > 0) return;
+  if (numbers.listNumbers().length > 0) return;
   for (const e164 of DEMO_NUMBERS) {
     numbers.addNumber({ e164, kind: "gsm", maySendUpstream: true });
     // Test network 001-01 (TS 23.003), so that MT to them can be tried at once.
