@@ -644,6 +644,14 @@ export const SCHEMA = {
         doc: "Accept REGISTER and MESSAGE without digest authentication, trusting the " +
           "From number. Only behind a proxy that authenticates (outbound_proxy set).",
       },
+      digest_algorithms: {
+        type: "set",
+        values: ["SHA-256", "MD5"],
+        default: ["SHA-256", "MD5"],
+        doc: "Digest algorithms offered, one WWW-Authenticate each in this order; a client " +
+          "answering with another is refused. Some clients take the first challenge whatever " +
+          "it is (sipp 3.6 cannot do SHA-256), others the last (JsSIP): order accordingly.",
+      },
       register_expires_max_s: {
         type: "integer",
         default: 3600,
@@ -778,6 +786,7 @@ export interface ResolvedConfig {
     readonly smsc_address: string;
     readonly outbound_proxy: string;
     readonly allow_unauthenticated: boolean;
+    readonly digest_algorithms: readonly ("SHA-256" | "MD5")[];
     readonly register_expires_max_s: number;
     readonly register_expires_min_s: number;
     readonly mt_retry_delays: string;

@@ -63,6 +63,8 @@ export interface DigestAuthOptions {
   nonceTtlMs: number;
   /** Most (nonce, cnonce) pairs remembered for replay detection (default 10000). */
   maxTracked?: number;
+  /** Algorithms offered, in this order (default SHA-256 then MD5); others are refused. */
+  algorithms?: readonly DigestAlgorithm[];
 }
 
 /** What `verify` answers. */
@@ -245,6 +247,7 @@ export class DigestAuth {
   readonly #secret: Uint8Array;
   readonly #ttlMs: number;
   readonly #maxTracked: number;
+  readonly #algorithms: readonly DigestAlgorithm[];
   readonly #tracked = new Map<string, Tracked>();
   /** Nonces issued up to here may have lost their replay entry. */
   #forgottenUpToMs = -Infinity;
@@ -262,6 +265,8 @@ export class DigestAuth {
     this.#secret = options.secret;
     this.#ttlMs = options.nonceTtlMs;
     this.#maxTracked = options.maxTracked ?? DEFAULT_MAX_TRACKED;
+    this.#algorithms = options.algorithms ?? DIGEST_ALGORITHMS;
+    if (this.#algorithms.length === 0) throw new RangeError("Cannot offer no digest algorithm");
   }
 
   #mac(time: Uint8Array): Buffer {
@@ -303,7 +308,7 @@ export class DigestAuth {
    */
   challenge(nowMs: number, stale = false): string[] {
     const nonce = this.nonce(nowMs);
-    return DIGEST_ALGORITHMS.map((algorithm) =>
+    return this.#algorithms.map((algorithm) =>
       `Digest realm=${quote(this.realm)}, nonce="${nonce}", algorithm=${algorithm}, ` +
       `qop="auth"${stale ? ", stale=true" : ""}`
     );
@@ -376,7 +381,9 @@ export class DigestAuth {
     }
     if (p.get("realm") !== this.realm) return { error: `wrong realm "${p.get("realm")}"` };
     const algorithm = algorithmOf(p.get("algorithm"));
-    if (!algorithm) return { error: `algorithm ${p.get("algorithm")} not offered` };
+    if (!algorithm || !this.#algorithms.includes(algorithm)) {
+      return { error: `algorithm ${p.get("algorithm")} not offered` };
+    }
     const response = p.get("response")!;
     if (!new RegExp(`^[0-9a-fA-F]{${HEX_LENGTH[algorithm]}}$`).test(response)) {
       return { error: `response does not fit algorithm ${algorithm}` };

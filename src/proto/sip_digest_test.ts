@@ -334,3 +334,42 @@ Deno.test("digest: constructor refuses an empty secret and a bad lifetime", () =
   assert.throws(() => new DigestAuth({ realm: REALM, secret: new Uint8Array(0), nonceTtlMs: 1 }));
   assert.throws(() => new DigestAuth({ realm: REALM, secret: SECRET, nonceTtlMs: 0 }));
 });
+
+Deno.test("digest: only the configured algorithms are offered and accepted, in their order", () => {
+  const md5Only = new DigestAuth({
+    realm: REALM,
+    secret: SECRET,
+    nonceTtlMs: TTL,
+    algorithms: ["MD5"],
+  });
+  const challenges = md5Only.challenge(T0);
+  assert.equal(challenges.length, 1);
+  assert.match(challenges[0], /algorithm=MD5/);
+  const nonce = nonceOf(md5Only);
+  assert.equal(
+    md5Only.verify(authorize(nonce, { algorithm: "MD5" }), "REGISTER", lookup, T0).ok,
+    true,
+  );
+  assert.match(
+    reasonOf(
+      md5Only.verify(
+        authorize(nonce, { algorithm: "SHA-256", cnonce: "x2" }),
+        "REGISTER",
+        lookup,
+        T0,
+      ),
+    ),
+    /not offered/,
+  );
+  const md5First = new DigestAuth({
+    realm: REALM,
+    secret: SECRET,
+    nonceTtlMs: TTL,
+    algorithms: ["MD5", "SHA-256"],
+  });
+  assert.match(md5First.challenge(T0)[0], /algorithm=MD5/);
+  assert.throws(
+    () => new DigestAuth({ realm: REALM, secret: SECRET, nonceTtlMs: TTL, algorithms: [] }),
+    RangeError,
+  );
+});

@@ -91,6 +91,7 @@ async function serve(
     realm: s.domain,
     secret: crypto.getRandomValues(new Uint8Array(32)),
     nonceTtlMs: 300_000,
+    algorithms: s.digest_algorithms,
   });
   const holder: { endpoint?: SipEndpoint; mt?: MtCustody } = {};
   const client = RoleClient.start({
