@@ -273,8 +273,7 @@ function int(rand: () => number, n: number): number {
  * test (which kills gsmif, not core, so it does not meet this path).
  */
 Deno.test({
-  name: "BUG: gsmif sends nothing more of what it held once it loses core",
-  ignore: true,
+  name: "gsmif sends nothing more of what it held once it loses core",
   async fn() {
     const sent: string[] = [];
     const timers: { fn: () => void; live: boolean }[] = [];

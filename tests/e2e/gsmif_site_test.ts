@@ -383,8 +383,7 @@ Deno.test({
  * subscriber. This test drives MtCustody directly, the discharge held open.
  */
 Deno.test({
-  name: "BUG: gsmif MT custody sends a message transferred during a pending discharge only once",
-  ignore: true,
+  name: "gsmif MT custody sends a message transferred during a pending discharge only once",
   async fn() {
     const sent: string[] = [];
     let release!: () => void;

@@ -59,6 +59,10 @@ interface Subscriber {
   inFlight: { item: Item; mr: number; answer: (a: RpAnswer) => void } | undefined;
   retryTimer: Timer | undefined;
   nextMr: number;
+  /** An attempt (or its discharge) is running: nothing else may start. */
+  busy: boolean;
+  /** Core took everything back (dropAll): this entry must not act any more. */
+  dropped: boolean;
 }
 
 /** The subscriber's answer to one RP-DATA. */
@@ -87,7 +91,7 @@ export class MtCustody {
     const sub = this.#sub(msisdn);
     sub.queue.push({ index, rec, attempts: 0 });
     this.#where.set(index, msisdn);
-    if (sub.inFlight === undefined && sub.retryTimer === undefined) this.#attempt(sub);
+    if (!sub.busy && sub.retryTimer === undefined) this.#attempt(sub);
   }
 
   /** MT_CANCEL: drops a message not being sent; false when it is in flight or unknown. */
@@ -104,7 +108,7 @@ export class MtCustody {
   /** A REGISTER or RP-SMMA from the subscriber: try its waiting messages at once. */
   kick(msisdn: string): void {
     const sub = this.#subs.get(msisdn);
-    if (!sub || sub.inFlight || sub.queue.length === 0) return;
+    if (!sub || sub.busy || sub.queue.length === 0) return;
     sub.retryTimer?.cancel();
     sub.retryTimer = undefined;
     this.#attempt(sub);
@@ -121,7 +125,10 @@ export class MtCustody {
   /** Core's connection is gone: core has taken everything back. */
   dropAll(): void {
     for (const sub of this.#subs.values()) {
+      sub.dropped = true;
       sub.retryTimer?.cancel();
+      sub.retryTimer = undefined;
+      sub.queue = [];
       sub.inFlight?.answer({ kind: "timeout" });
     }
     this.#subs.clear();
@@ -137,7 +144,15 @@ export class MtCustody {
   #sub(msisdn: string): Subscriber {
     let s = this.#subs.get(msisdn);
     if (!s) {
-      s = { msisdn, queue: [], inFlight: undefined, retryTimer: undefined, nextMr: 0 };
+      s = {
+        msisdn,
+        queue: [],
+        inFlight: undefined,
+        retryTimer: undefined,
+        nextMr: 0,
+        busy: false,
+        dropped: false,
+      };
       this.#subs.set(msisdn, s);
     }
     return s;
@@ -145,7 +160,11 @@ export class MtCustody {
 
   async #attempt(sub: Subscriber): Promise<void> {
     const item = sub.queue[0];
-    if (item === undefined || this.#closed) return;
+    if (item === undefined || this.#closed || sub.dropped) {
+      sub.busy = false;
+      return;
+    }
+    sub.busy = true;
     if (item.rec.expiryTimeMs > 0 && this.#d.clock.now() >= item.rec.expiryTimeMs) {
       await this.#finish(sub, item, "expired", 0);
       return this.#next(sub);
@@ -175,7 +194,7 @@ export class MtCustody {
     sub.inFlight = { item, mr, answer };
     item.attempts++;
     const sent = await this.#d.send(sub.msisdn, rp);
-    if (this.#closed || sub.inFlight?.item !== item) return;
+    if (this.#closed || sub.dropped || sub.inFlight?.item !== item) return;
     let result: RpAnswer;
     if (sent.kind === "sent") {
       const timer = this.#d.clock.setTimer(
@@ -188,7 +207,7 @@ export class MtCustody {
       this.#d.logger.debug("Subscriber not reached", { id: item.index, reason: sent.reason });
       result = { kind: "timeout" };
     }
-    if (this.#closed || sub.inFlight?.item !== item) return;
+    if (this.#closed || sub.dropped || sub.inFlight?.item !== item) return;
     sub.inFlight = undefined;
     if (result.kind === "ack") {
       await this.#finish(sub, item, "delivered", 0);
@@ -203,15 +222,18 @@ export class MtCustody {
     const wait = retryDelayMs(this.#d.schedule, item.attempts, jitterFor(item.index));
     const expiry = item.rec.expiryTimeMs;
     const delay = expiry > 0 ? Math.max(0, Math.min(wait, expiry - this.#d.clock.now())) : wait;
+    sub.busy = false;
     sub.retryTimer = this.#d.clock.setTimer(delay, () => {
       sub.retryTimer = undefined;
-      this.#attempt(sub);
+      if (!sub.busy) this.#attempt(sub);
     });
   }
 
   #next(sub: Subscriber): void {
+    sub.busy = false;
+    if (sub.dropped || this.#closed) return;
     if (sub.queue.length > 0) this.#attempt(sub);
-    else this.#subs.delete(sub.msisdn);
+    else if (this.#subs.get(sub.msisdn) === sub) this.#subs.delete(sub.msisdn);
   }
 
   async #finish(
@@ -221,6 +243,7 @@ export class MtCustody {
     cause: number,
   ): Promise<void> {
     sub.queue = sub.queue.filter((i) => i !== item);
+    if (sub.dropped) return; // core has it back and will transfer it again
     this.#where.delete(item.index);
     try {
       const ok = await this.#d.discharge(item.index, DISPOSITION_CODES[disposition], cause);
