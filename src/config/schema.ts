@@ -439,6 +439,21 @@ export const SCHEMA = {
         unit: "ms",
         doc: "A connection that has not bound within this time is closed.",
       },
+      unbound_max: {
+        type: "integer",
+        default: 256,
+        min: 1,
+        max: 100_000,
+        doc: "Connections that have not bound yet, in all; more are closed at once (each " +
+          "holds memory and a bind timer until bind_timeout_ms).",
+      },
+      unbound_per_address_max: {
+        type: "integer",
+        default: 16,
+        min: 1,
+        max: 100_000,
+        doc: "Connections not bound yet from one address; more from it are closed at once.",
+      },
       max_pdu_bytes: {
         type: "integer",
         default: 70_000,
@@ -814,6 +829,8 @@ export interface DownlinkSettings {
   readonly enquire_link_ms: number;
   readonly inactivity_ms: number;
   readonly bind_timeout_ms: number;
+  readonly unbound_max: number;
+  readonly unbound_per_address_max: number;
   readonly max_pdu_bytes: number;
   readonly auth_delay_ms_min: number;
   readonly auth_delay_ms_max: number;

@@ -844,7 +844,7 @@ Deno.test("downlink: a bounded fuzz of hostile PDUs is answered or closed, and n
   // a 400 ms penalty each. The delay has its own test below.
   const acme = { ...ACME, maxBinds: 64, config: "auth_delay_ms_min = 0\n" };
   await withDownlinkSite(
-    { peers: [acme, BETA], config: "bind_timeout_ms = 2000\n" },
+    { peers: [acme, BETA], config: "bind_timeout_ms = 2000\nunbound_per_address_max = 10000\n" },
     async (site) => {
       const beta = await NpmEsme.connect(site.ports.beta);
       strictEqual(await beta.bind("beta01", "b3ta"), 0);
@@ -891,8 +891,22 @@ Deno.test("downlink: a bounded fuzz of hostile PDUs is answered or closed, and n
 
 Deno.test("downlink: bad passwords are slowed down, unbound connections time out, max binds, throttle", async (t) => {
   const acme = { ...ACME, maxBinds: 2, config: "submit_rate_max = 5\n" };
-  await withDownlinkSite({ peers: [acme], config: "bind_timeout_ms = 1000\n" }, async (site) => {
+  await withDownlinkSite({
+    peers: [acme],
+    config: "bind_timeout_ms = 1000\nunbound_per_address_max = 4\n",
+  }, async (site) => {
     const port = site.ports.acme;
+
+    await t.step("connections past unbound_per_address_max are closed at once", async () => {
+      const held = await Promise.all([0, 1, 2, 3].map(() => RawEsme.connect(port)));
+      await sleep(100);
+      const extra = await RawEsme.connect(port);
+      ok(await extra.waitEnded(500), "the fifth unbound connection is closed");
+      ok(!held[3].ended, "the fourth stays open");
+      for (const h of held) await h.close();
+      await extra.close();
+      await sleep(100);
+    });
 
     await t.step(
       "repeated bad passwords from one address wait auth_delay_ms_min and more",

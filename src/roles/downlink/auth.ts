@@ -36,12 +36,14 @@ export interface PeerDirectory {
 
 /** The outcome of a bind attempt. */
 export type BindVerdict =
-  | { ok: true }
+  | { ok: true; maxBinds: number }
   | { ok: false; status: number; reason: string; close: boolean };
 
 /** Checks bind attempts and remembers failures per address. */
 export class BindGuard {
   readonly #failures = new Map<string, { count: number; lastMs: number }>();
+  /** The bind attempt running per address: attempts from one address go one at a time. */
+  readonly #busy = new Map<string, Promise<unknown>>();
   readonly #dir: PeerDirectory;
   readonly #delayMsMin: number;
   readonly #delayMsMax: number;
@@ -50,6 +52,22 @@ export class BindGuard {
     this.#dir = dir;
     this.#delayMsMin = delayMsMin;
     this.#delayMsMax = Math.max(delayMsMin, delayMsMax);
+  }
+
+  /**
+   * Runs one bind attempt of `address` after the previous one from the same
+   * address has finished, so that parallel connections cannot try several
+   * passwords within one delay period.
+   */
+  exclusive<T>(address: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#busy.get(address) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => {});
+    this.#busy.set(address, tail);
+    tail.then(() => {
+      if (this.#busy.get(address) === tail) this.#busy.delete(address);
+    });
+    return run;
   }
 
   /** How long to hold the answer to a bind from `address` (0 when it has no failures). */
@@ -136,7 +154,7 @@ export class BindGuard {
         close: false,
       };
     }
-    return { ok: true };
+    return { ok: true, maxBinds: peer.maxBinds };
   }
 
   #fail(address: string, nowMs: number): void {

@@ -130,8 +130,13 @@ export class EsmeBind {
     }
   }
 
-  async #bind(pdu: SmppPdu, mode: BindMode): Promise<SmppReply> {
+  #bind(pdu: SmppPdu, mode: BindMode): Promise<SmppReply> {
+    return this.#d.guard.exclusive(this.address, () => this.#bindNow(pdu, mode));
+  }
+
+  async #bindNow(pdu: SmppPdu, mode: BindMode): Promise<SmppReply> {
     const d = this.#d;
+    if (this.session.isClosed) return { status: SMPP_STATUS.ESME_RBINDFAIL };
     const delay = d.guard.delayMs(this.address, d.clock.now());
     if (delay > 0) await new Promise<void>((resolve) => d.clock.setTimer(delay, resolve));
     const verdict = await d.guard.check(
@@ -154,6 +159,17 @@ export class EsmeBind {
       return { status: verdict.status };
     }
     if (this.session.isClosed) return { status: SMPP_STATUS.ESME_RBINDFAIL };
+    // Binds from other addresses may have completed during the password check: count again,
+    // and take the slot in the same step (no await in between).
+    if (d.bindCount() >= verdict.maxBinds) {
+      this.logger.notice("Bind refused", {
+        peer: d.peer,
+        address: this.address,
+        mode,
+        reason: "max_binds",
+      });
+      return { status: SMPP_STATUS.ESME_RBINDFAIL };
+    }
     this.#mode = mode;
     this.#bindTimer?.cancel();
     this.session.setHandler((p) => this.#bound(p));

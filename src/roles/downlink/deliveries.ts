@@ -79,7 +79,7 @@ export class PeerDeliveries {
         return {
           type: "DELIVER_TO_PEER",
           result: "ok",
-          extraInfo: encoder.encode(id.slice(0, 64)),
+          extraInfo: encoder.encode(id.replace(/[^\x20-\x7e]/g, "").slice(0, 64)),
         };
       }
       this.#logger.info("ESME refused deliver_sm", {

@@ -102,16 +102,23 @@ export class PeerRequests {
    * @param pdu the decoded request
    * @param bindKey identifies the bind (its rate bucket)
    */
-  async handle(pdu: SmppPdu, bindKey: object): Promise<SmppReply> {
+  async handle(
+    pdu: SmppPdu,
+    bindKey: { readonly session: { readonly isClosed: boolean } },
+  ): Promise<SmppReply> {
     switch (pdu.command) {
       case "submit_sm":
       case "data_sm":
       case "submit_multi":
         if (!this.#withinRate(bindKey, pdu.command)) return { status: SMPP_STATUS.ESME_RTHROTTLED };
-        return await this.#gate.run(
-          bindKey,
-          () => pdu.command === "submit_multi" ? this.#submitMulti(pdu) : this.#submit(pdu),
-        );
+        return await this.#gate.run(bindKey, () => {
+          // The bind closed while this waited its turn: the ESME never sees an answer and
+          // will resend, so do not store it.
+          if (bindKey.session.isClosed) {
+            return Promise.resolve({ status: SMPP_STATUS.ESME_RSYSERR });
+          }
+          return pdu.command === "submit_multi" ? this.#submitMulti(pdu) : this.#submit(pdu);
+        });
       case "query_sm":
         return await this.#query(pdu);
       case "cancel_sm":

@@ -210,23 +210,46 @@ async function serve(
     logger,
   };
 
+  const accept = (conn: Deno.Conn) => {
+    const address = remoteAddress(conn);
+    if (!guard.addressAllowed(address)) {
+      logger.notice("Refusing connection: address not allowed", { address });
+      conn.close();
+      return;
+    }
+    // Connections that have not bound yet cost memory and a bind timer each: bound them.
+    let unbound = 0;
+    let unboundHere = 0;
+    for (const b of binds) {
+      if (b.mode !== undefined || b.session.isClosed) continue;
+      unbound++;
+      if (b.address === address) unboundHere++;
+    }
+    if (unbound >= s.unbound_max || unboundHere >= s.unbound_per_address_max) {
+      logger.notice("Refusing connection: too many connections not bound yet", {
+        address,
+        unbound,
+        from_address: unboundHere,
+      });
+      conn.close();
+      return;
+    }
+    if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
+    const b = new EsmeBind(conn, address, bindDeps);
+    binds.add(b);
+    b.session.closed.then(() => binds.delete(b));
+  };
+  let stopping = false;
   const accepting = listeners.map(async (listener) => {
-    try {
-      for await (const conn of listener) {
-        const address = remoteAddress(conn);
-        if (!guard.addressAllowed(address)) {
-          logger.notice("Refusing connection: address not allowed", { address });
-          conn.close();
-          continue;
-        }
-        if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
-        const b = new EsmeBind(conn, address, bindDeps);
-        binds.add(b);
-        b.session.closed.then(() => binds.delete(b));
-      }
-    } catch (e) {
-      if (!(e instanceof Deno.errors.BadResource)) {
-        logger.error("Listener failed", { error: String(e) });
+    while (!stopping) {
+      try {
+        for await (const conn of listener) accept(conn);
+        return;
+      } catch (e) {
+        if (e instanceof Deno.errors.BadResource || stopping) return;
+        // E.g. out of file descriptors: keep the listener, try again shortly.
+        logger.error("Cannot accept a connection; retrying", { error: String(e) });
+        await new Promise((r) => setTimeout(r, 200));
       }
     }
   });
@@ -250,6 +273,7 @@ async function serve(
     }
   });
   logger.notice("downlink stopping", { binds: binds.size });
+  stopping = true;
   for (const l of listeners) l.close();
   await Promise.all(accepting);
   await Promise.all([...binds].map((b) => b.session.unbind()));

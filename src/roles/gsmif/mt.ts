@@ -41,7 +41,7 @@ export interface MtDeps {
   /** The SMSC's own number, RP-OA of RP-DATA. */
   smscAddress: string;
   /** Sends an RP message to the subscriber in a MESSAGE. */
-  send(msisdn: string, rp: Uint8Array): Promise<SendOutcome>;
+  send(msisdn: string, rp: Uint8Array, stillHeld: () => boolean): Promise<SendOutcome>;
   /** MT_DISCHARGE toward core; false when core no longer sees it in our custody. */
   discharge(index: number, disposition: number, cause: number): Promise<boolean>;
 }
@@ -58,7 +58,6 @@ interface Subscriber {
   /** The item being sent and its RP-MR, while an attempt is running. */
   inFlight: { item: Item; mr: number; answer: (a: RpAnswer) => void } | undefined;
   retryTimer: Timer | undefined;
-  nextMr: number;
   /** An attempt (or its discharge) is running: nothing else may start. */
   busy: boolean;
   /** Core took everything back (dropAll): this entry must not act any more. */
@@ -74,6 +73,7 @@ export class MtCustody {
   readonly #subs = new Map<string, Subscriber>();
   readonly #where = new Map<number, string>();
   #closed = false;
+  #nextMr = 0;
 
   constructor(deps: MtDeps) {
     this.#d = deps;
@@ -149,7 +149,6 @@ export class MtCustody {
         queue: [],
         inFlight: undefined,
         retryTimer: undefined,
-        nextMr: 0,
         busy: false,
         dropped: false,
       };
@@ -169,8 +168,10 @@ export class MtCustody {
       await this.#finish(sub, item, "expired", 0);
       return this.#next(sub);
     }
-    const mr = sub.nextMr;
-    sub.nextMr = (sub.nextMr + 1) % 256;
+    // One RP-MR sequence for all subscribers, so that a late RP answer after a queue was
+    // emptied and refilled does not meet a fresh count at 0 (TS 24.011 §8.2.3).
+    const mr = this.#nextMr;
+    this.#nextMr = (this.#nextMr + 1) % 256;
     let rp: Uint8Array;
     try {
       const tpdu = encodeTpdu(recordToHandset(item.rec, sub.queue.length > 1));
@@ -193,7 +194,7 @@ export class MtCustody {
     const answered = new Promise<RpAnswer>((resolve) => answer = resolve);
     sub.inFlight = { item, mr, answer };
     item.attempts++;
-    const sent = await this.#d.send(sub.msisdn, rp);
+    const sent = await this.#d.send(sub.msisdn, rp, () => !sub.dropped && !this.#closed);
     if (this.#closed || sub.dropped || sub.inFlight?.item !== item) return;
     let result: RpAnswer;
     if (sent.kind === "sent") {

@@ -168,7 +168,7 @@ async function serve(
     schedule: parseRetrySchedule(s.mt_retry_delays, "gsmif.mt_retry_delays"),
     rpAckTimeoutMs: s.rp_ack_timeout_ms,
     smscAddress: s.smsc_address,
-    send: (msisdn, rp) => ua.send(msisdn, rp),
+    send: (msisdn, rp, stillHeld) => ua.send(msisdn, rp, undefined, stillHeld),
     async discharge(index, disposition, cause) {
       const r = await client.discharge({ index, disposition, cause, extraInfo: new Uint8Array() });
       return r.result === "ok";

@@ -94,8 +94,8 @@ export class SipUa {
   #callId = 0;
   /** The connection a subscriber last used, for answers when it has no binding. */
   readonly #lastConn = new Map<string, number>();
-  /** Connections on which a subscriber registered with valid credentials. */
-  readonly #connUser = new Map<number, string>();
+  /** Per connection, the subscribers who registered on it with valid credentials. */
+  readonly #connUsers = new Map<number, Set<string>>();
 
   constructor(deps: SipUaDeps) {
     this.#d = deps;
@@ -103,7 +103,7 @@ export class SipUa {
 
   /** A connection ended: forget who it belonged to. */
   connectionClosed(connId: number): void {
-    this.#connUser.delete(connId);
+    this.#connUsers.delete(connId);
   }
 
   /** Entry point for every request the endpoint passes up. */
@@ -154,9 +154,14 @@ export class SipUa {
     // Many phones authenticate only REGISTER: a MESSAGE without credentials on the very
     // connection where a subscriber registered with them is that subscriber (TCP and WS
     // connections are not spoofable once open).
-    const registered = this.#connUser.get(r.conn.id);
-    if (header === undefined && r.request.method === "MESSAGE" && registered !== undefined) {
-      return registered;
+    // On a connection several subscribers share (an SBC), the From must name one of them.
+    const registered = this.#connUsers.get(r.conn.id);
+    const from = userOf(getHeaderValue(r.request, "From"));
+    if (
+      header === undefined && r.request.method === "MESSAGE" && from !== undefined &&
+      registered?.has(from)
+    ) {
+      return from;
     }
     const v = d.auth.verify(
       header,
@@ -191,7 +196,9 @@ export class SipUa {
     const out = this.#d.registrar.register(who, r.request, r.conn.id, this.#d.clock.now());
     r.respond(out.status, out.reason, { headers: out.headers });
     if (out.status === 200 && !this.#d.allowUnauthenticated) {
-      this.#connUser.set(r.conn.id, who);
+      let users = this.#connUsers.get(r.conn.id);
+      if (users === undefined) this.#connUsers.set(r.conn.id, users = new Set());
+      users.add(who);
     }
     if (out.status === 200 && out.added) this.#d.mt().kick(who);
   }
@@ -286,7 +293,12 @@ export class SipUa {
    * else to its registered contacts in order (else the connection it last
    * used). Resolves "sent" on the first 2xx.
    */
-  async send(who: string, rp: Uint8Array, inReplyTo?: string): Promise<SendOutcome> {
+  async send(
+    who: string,
+    rp: Uint8Array,
+    inReplyTo?: string,
+    stillHeld: () => boolean = () => true,
+  ): Promise<SendOutcome> {
     const d = this.#d;
     const endpoint = d.endpoint();
     const build = (uri: string) => this.#request(who, uri, rp, inReplyTo);
@@ -312,6 +324,8 @@ export class SipUa {
     if (targets.length === 0) return { kind: "unreachable", reason: "not registered" };
     let reason = "";
     for (const t of targets) {
+      // Custody may have gone back to core while an earlier contact kept us waiting.
+      if (!stillHeld()) return { kind: "unreachable", reason: "no longer held" };
       try {
         const resp = await endpoint.request(t.connId, build(t.uri));
         if (resp.status >= 200 && resp.status < 300) return { kind: "sent" };

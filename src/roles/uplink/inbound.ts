@@ -31,6 +31,8 @@ import type { Reason } from "../../codec/frame/reasons.ts";
 /** Core as the inbound side needs it. */
 export interface InboundCore {
   submit(record: Uint8Array): Promise<{ ok: true; index: number } | { ok: false; reason: Reason }>;
+  /** Cancels a stored part of a message whose later part was refused. */
+  cancel(index: number): Promise<void>;
 }
 
 /** message_state (§5.2.28) → the disposition a receipt reports. */
@@ -98,15 +100,27 @@ export class UplinkInbound {
       this.logger.notice("Refusing MO from the upstream", { reason: m.reason });
       return { status: m.commandStatus };
     }
+    const stored: number[] = [];
+    // A refused later part must not leave the earlier ones behind (the upstream resends all).
+    const undo = async () => {
+      for (const id of stored) {
+        await this.core.cancel(id).catch((e) =>
+          this.logger.warn("Cannot cancel part of a refused MO", { id, error: String(e) })
+        );
+      }
+    };
     for (const rec of m.records) {
       let r;
       try {
         r = await this.core.submit(encodePmsRecord(rec));
       } catch (e) {
         this.logger.notice("Cannot submit MO to core", { error: String(e) });
+        await undo();
         return { status: SMPP_STATUS.ESME_RX_T_APPN };
       }
-      if (!r.ok) {
+      if (r.ok) stored.push(r.index);
+      else {
+        await undo();
         const name = reasonName(r.reason);
         if (name.startsWith("dest-")) {
           // Seed 1.2: the upstream should only route our own numbers to us.

@@ -49,6 +49,10 @@ export class UpstreamLink {
   #nextSendAt = 0;
   #throttles = 0;
   readonly #done: Promise<void>;
+  #running = false;
+  #abortConnect: (() => void) | undefined;
+  /** Until when sending pauses after ESME_RTHROTTLED / ESME_RMSGQFUL. */
+  #pauseUntil = 0;
 
   constructor(options: {
     settings: Settings;
@@ -67,6 +71,7 @@ export class UpstreamLink {
     this.#onState = options.onState;
     this.#random = options.random ?? Math.random;
     this.#done = options.startWhen.then(() => this.#stopped ? undefined : this.#run());
+    this.#done.catch(() => {});
   }
 
   /** Whether the link is bound now. */
@@ -78,11 +83,14 @@ export class UpstreamLink {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#wake?.();
+    this.#abortConnect?.();
     await this.#session?.unbind();
-    await this.#done;
+    // Not `#done` itself: before core is registered the loop has not started and may never.
+    if (this.#running) await this.#done;
   }
 
   async #run(): Promise<void> {
+    this.#running = true;
     let failures = 0;
     while (!this.#stopped) {
       const started = this.#clock.now();
@@ -116,13 +124,30 @@ export class UpstreamLink {
     const s = this.#s;
     let conn: Deno.Conn;
     try {
-      conn = s.tls
-        ? await Deno.connectTls({
+      const connecting = s.tls
+        ? Deno.connectTls({
           hostname: s.host,
           port: s.port,
           caCerts: s.tls_ca ? [await Deno.readTextFile(s.tls_ca)] : undefined,
         })
-        : await Deno.connect({ hostname: s.host, port: s.port });
+        : Deno.connect({ hostname: s.host, port: s.port });
+      // A host that drops packets would hold the connect for minutes: bound it, and let
+      // stop() end it.
+      let timer: { cancel(): void } | undefined;
+      const given = await Promise.race([
+        connecting,
+        new Promise<"timeout" | "stopped">((resolve) => {
+          timer = this.#clock.setTimer(s.response_timeout_ms, () => resolve("timeout"));
+          this.#abortConnect = () => resolve("stopped");
+        }),
+      ]);
+      timer?.cancel();
+      this.#abortConnect = undefined;
+      if (given === "timeout" || given === "stopped") {
+        connecting.then((c) => c.close(), () => {});
+        return `connect: ${given === "timeout" ? "no answer in time" : "stopped"}`;
+      }
+      conn = given;
       if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
     } catch (e) {
       return `connect: ${(e as Error).message}`;
@@ -177,7 +202,11 @@ export class UpstreamLink {
    * @param index our message id
    * @param record the 256-byte record
    */
-  async deliver(index: number, record: Uint8Array): Promise<DeliverAnswer> {
+  async deliver(
+    index: number,
+    record: Uint8Array,
+    stillHeld: () => boolean = () => true,
+  ): Promise<DeliverAnswer> {
     let rec;
     try {
       rec = decodePmsRecord(record);
@@ -192,6 +221,8 @@ export class UpstreamLink {
     await this.#pace();
     const session = this.#session;
     if (!this.up || session === undefined) return temporary(0, "upstream link down");
+    // Core's connection dropped while we waited: core has the message back (custody, §5).
+    if (!stillHeld()) return temporary(0, "core connection lost");
     try {
       const resp = await session.request("submit_sm", out.fields, out.tlvs);
       const status = resp.command_status;
@@ -211,7 +242,7 @@ export class UpstreamLink {
         return {
           type: "DELIVER_TO_PEER",
           result: "ok",
-          extraInfo: encoder.encode(id.slice(0, 64)),
+          extraInfo: encoder.encode(id.replace(/[^\x20-\x7e]/g, "").slice(0, 64)),
         };
       }
       this.#logger.info("Upstream refused submit_sm", {
@@ -244,7 +275,7 @@ export class UpstreamLink {
   async #pace(): Promise<void> {
     const rate = this.#s.submit_rate_max;
     const now = this.#clock.now();
-    const at = Math.max(now, this.#nextSendAt);
+    const at = Math.max(now, this.#nextSendAt, this.#pauseUntil);
     this.#nextSendAt = rate > 0 ? at + 1000 / rate : at;
     const wait = at - now;
     if (wait >= 1) await new Promise<void>((resolve) => this.#clock.setTimer(wait, resolve));
@@ -252,11 +283,11 @@ export class UpstreamLink {
 
   #throttled(status: number): void {
     // The answers of one window arrive together: only a refusal after the pause escalates.
-    if (this.#clock.now() < this.#nextSendAt - 1) return;
+    if (this.#clock.now() < this.#pauseUntil) return;
     const pause = this.#s.throttle_pause_ms * 2 ** Math.min(this.#throttles, 4);
     this.#throttles++;
     const jittered = Math.round(pause * (0.75 + 0.5 * this.#random()));
-    this.#nextSendAt = Math.max(this.#nextSendAt, this.#clock.now() + jittered);
+    this.#pauseUntil = this.#clock.now() + jittered;
     this.#logger.info("Upstream asks us to slow down", {
       status: commandStatusName(status),
       pause_ms: jittered,

@@ -50,13 +50,18 @@ export async function runUplink(
   const logger = new Logger("uplink");
   // The handler may be called before the link exists only in theory (core sends work once
   // the link announces up); the holder makes that order explicit.
-  const holder: { link?: UpstreamLink } = {};
+  const holder: { link?: UpstreamLink; generation: number } = { generation: 0 };
   const client = RoleClient.start({
     path: statePaths(config).socket,
     roles: [{ role: "peer", peer: "" }],
     handler: (request: Request): Promise<Response> | Response => {
-      if (request.type === "DELIVER_TO_PEER" && link) {
-        return link.deliver(request.index, request.record);
+      if (request.type === "DELIVER_TO_PEER" && holder.link) {
+        const generation = holder.generation;
+        return holder.link.deliver(
+          request.index,
+          request.record,
+          () => holder.generation === generation,
+        );
       }
       throw new Error(`Cannot handle ${request.type}: uplink holds only the upstream's peer role`);
     },
@@ -69,13 +74,20 @@ export async function runUplink(
     ),
     connection: { requestTimeoutMs: config.core_client.request_timeout_ms },
     onConnected: () => logger.notice("uplink registered with core"),
-    onDisconnected: (info) => logger.warn("uplink lost core", { reason: info.reason }),
+    onDisconnected: (info) => {
+      // Core takes back what it handed us: anything still waiting here must not go out.
+      holder.generation++;
+      logger.warn("uplink lost core", { reason: info.reason });
+    },
   });
   const inbound = new UplinkInbound(
     {
       async submit(record) {
         const r = await client.submit(record);
         return r.result === "ok" ? { ok: true, index: r.index } : { ok: false, reason: r.reason };
+      },
+      async cancel(index) {
+        await client.cancel({ by: "index", index });
       },
     },
     clock,
