@@ -13,9 +13,9 @@
  *
  * sipp sees a binary body only up to its first zero octet, so the whole RP
  * and TPDU bytes it received are checked here, from a tap between sipp and
- * gsmif that also hides gsmif's SHA-256 challenge from sipp 3.6.1 (which
- * answers only MD5 and gives up on the first challenge of a 401 otherwise);
- * see tests/support/sipp.ts. Skipped when sipp is not installed.
+ * gsmif. The site offers the MD5 challenge first (`digest_algorithms`):
+ * sipp 3.6.1 answers only the first one and cannot do SHA-256 (see
+ * tests/support/sipp.ts). Skipped when sipp is not installed.
  */
 
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
@@ -23,7 +23,11 @@ import { decodeGsm7, encodeGsm7, packSeptets, unpackSeptets } from "../../src/co
 import { decodeRp, encodeRp } from "../../src/codec/rp/mod.ts";
 import { decodeDcs, decodeTpdu, encodeTpdu, type SmsSubmit } from "../../src/codec/tpdu/mod.ts";
 import { getHeaderValue } from "../../src/codec/sip/mod.ts";
+import { encodePmsRecord } from "../../src/codec/pms/mod.ts";
+import { CoreClient } from "../../src/transport/core_client.ts";
+import { digestResponse, ha1 } from "../../src/proto/sip_digest.ts";
 import { type Daemon, startDaemon } from "../support/daemon.ts";
+import { cliRecord } from "../support/records.ts";
 import { freePort } from "../support/downlink_site.ts";
 import { runSmsc } from "../support/spawn.ts";
 import {
@@ -61,7 +65,8 @@ async function withSite(fn: (site: Site) => Promise<void>): Promise<void> {
     await Deno.writeTextFile(
       `${dir}/config.toml`,
       `[gsmif]\nlisten_tcp = "127.0.0.1:${port}"\nsmsc_address = "${SMSC_ADDRESS}"\n` +
-        `mt_retry_delays = "1s"\nrp_ack_timeout_ms = 5000\n[core]\nretry_delays = "1s"\n`,
+        `digest_algorithms = ["MD5", "SHA-256"]\nmt_retry_delays = "1s"\n` +
+        `rp_ack_timeout_ms = 5000\n[core]\nretry_delays = "1s"\n`,
     );
     daemons.push(await startDaemon(["core"], { cwd: dir, env: ENV, ready: / core ready / }));
     for (const n of [A, B]) {
@@ -71,7 +76,7 @@ async function withSite(fn: (site: Site) => Promise<void>): Promise<void> {
     daemons.push(
       await startDaemon(["gsmif"], { cwd: dir, env: ENV, ready: / gsmif registered with core/ }),
     );
-    tap = startSipTap(port, { md5Only: true });
+    tap = startSipTap(port);
     await fn({ dir, tap, smsc });
     ok = true;
   } finally {
@@ -172,6 +177,13 @@ Deno.test({
         timeoutS: 20,
       }).done;
       ok(r);
+      // sipp answered the MD5 challenge itself.
+      const registers = site.tap.messages.filter(isRequest("REGISTER", "from-sipp"));
+      strictEqual(registers.length, 2);
+      strictEqual(
+        /algorithm=MD5/.test(getHeaderValue(registers[1].message, "Authorization")!),
+        true,
+      );
       // What went over the wire: sipp's MO body byte for byte, then our RP-ACK.
       const mo = site.tap.messages.find(isRequest("MESSAGE", "from-sipp"))!;
       deepStrictEqual(mo.message.body, body);
@@ -319,6 +331,143 @@ Deno.test({
         site,
         (recs) => recs.some((x) => x.text === "from A to B" && x.disposition === "delivered"),
       );
+    });
+  },
+});
+
+// BUG: core can transfer one subscriber's messages to gsmif out of order, so gsmif (which keeps
+// the order it is given) delivers them out of order; about one run in four fails here. In
+// src/core/mt_delivery.ts, the messages that waited for the subscriber's IMSI lookup get their
+// IMSI written one after the other (`#withImsi`, the loop awaiting `rewrite` at line 185 and
+// pushing to `#coreCustody` at line 187), but the lookup answer is cached first (line 170), so
+// a message SUBMITted meanwhile hits the cache and runs its own `#withImsi` at once (line 87),
+// in the same group commit as the first waiting one: it overtakes the others. Seen: MT 0, 4,
+// 5, 6, 7, 1, 8, 2, ... (MT 1-3 had waited for the lookup). docs/gsmif.md promises order ("so
+// the parts of a concatenated message arrive in order"). An earlier bug of the same test (two
+// attempts at once in gsmif's mt.ts) was fixed in 9cb3d0d.
+Deno.test({
+  name: "gsmif + sipp: messages arriving while a subscriber receives go once each, in order",
+  ignore: true, // BUG above; otherwise: !(await hasSipp())
+  async fn() {
+    await withSite(async (site) => {
+      const count = 60;
+      await Deno.writeTextFile(`${site.dir}/ue.csv`, `SEQUENTIAL\n${authLine(B)};\n`);
+      const sipp = startSipp({
+        scenario: "uac-register-expect-mt.xml",
+        ooc: "ooc-mt-rpdata-answer-rpack.xml",
+        port: site.tap.port,
+        dir: site.dir,
+        inf: "ue.csv",
+        keys: { ...KEYS, ue: `+${B}` },
+        globals: { expect: count },
+        authUri: "smsc.local",
+        timeoutS: 30,
+      });
+      await site.tap.wait((m) =>
+        m.direction === "to-sipp" && m.message.kind === "response" && m.message.status === 200
+      );
+      // Four SUBMITs in flight on one connection (core takes them in order), so that transfers
+      // keep arriving while B receives and while core looks up B's IMSI.
+      const c = await CoreClient.connect(`${site.dir}/state/core.sock`);
+      try {
+        const records = Array.from(
+          { length: count },
+          (_, i) => encodePmsRecord(cliRecord(`+${UPSTREAM}`, `+${B}`, `MT ${i}`)),
+        );
+        let next = 0;
+        const lane = async () => {
+          while (next < count) strictEqual((await c.submit(records[next++])).result, "ok");
+        };
+        await Promise.all([lane(), lane(), lane(), lane()]);
+      } finally {
+        await c.close();
+      }
+      ok(await sipp.done);
+      const texts = site.tap.messages.filter(isRequest("MESSAGE", "to-sipp")).map((m) => {
+        const rp = decodeRp(m.message.body, { direction: "network-to-ms" });
+        if (rp.type !== "RP-DATA" || rp.direction !== "network-to-ms") throw new Error(rp.type);
+        const tpdu = decodeTpdu(rp.userData, "sc-to-ms");
+        if (tpdu.type !== "sms-deliver") throw new Error(tpdu.type);
+        return deliverText(tpdu.ud, tpdu.udl);
+      });
+      deepStrictEqual(texts, Array.from({ length: count }, (_, i) => `MT ${i}`));
+      await untilRecords(
+        site,
+        (recs) => recs.filter((x) => x.disposition === "delivered").length === count,
+        5_000,
+      );
+    });
+  },
+});
+
+// BUG: src/proto/sip_digest.ts keys its replay table by nonce and cnonce only (`#seen`,
+// line 414), not by username, and a nonce is the issue time in whole ms plus its MAC
+// (`nonce`, line 283), so two subscribers challenged in the same millisecond get the same
+// nonce. When both answer with the same cnonce and nc, the second is refused as a replay
+// (401 stale=true) although its response, for another username, could not be a replay. Every
+// sipp 3.6.1 process sends cnonce "6b8b4567" (glibc's first rand() without a seed): ten sipp
+// UEs started at once made one REGISTER fail this way in the benchmark, which now starts them
+// a few ms apart. Here the second subscriber answers the nonce sipp was given, as a second
+// sipp challenged in the same millisecond would.
+Deno.test({
+  name: "gsmif + sipp: two subscribers answering the same nonce with the same cnonce both register",
+  ignore: true, // BUG above; otherwise: !(await hasSipp())
+  async fn() {
+    await withSite(async (site) => {
+      await Deno.writeTextFile(`${site.dir}/ue.csv`, `SEQUENTIAL\n${authLine(A)};\n`);
+      ok(
+        await startSipp({
+          scenario: "uac-register-expect-mt.xml",
+          ooc: "ooc-mt-rpdata-answer-rpack.xml",
+          port: site.tap.port,
+          dir: site.dir,
+          inf: "ue.csv",
+          keys: { ...KEYS, ue: `+${A}` },
+          globals: { expect: 0 },
+          authUri: "smsc.local",
+          timeoutS: 10,
+        }).done,
+      );
+      const sippAuth = getHeaderValue(
+        site.tap.messages.filter(isRequest("REGISTER", "from-sipp"))[1].message,
+        "Authorization",
+      )!;
+      const nonce = /[\s,]nonce="([^"]+)"/.exec(sippAuth)![1];
+      const cnonce = /cnonce="([^"]+)"/.exec(sippAuth)![1];
+      const uri = "sip:smsc.local";
+      const response = digestResponse({
+        algorithm: "MD5",
+        ha1: ha1("MD5", B, "smsc.local", `pw${B}`),
+        nonce,
+        nc: "00000001",
+        cnonce,
+        method: "REGISTER",
+        uri,
+      });
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: site.tap.port });
+      try {
+        const lines = [
+          `REGISTER ${uri} SIP/2.0`,
+          "Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bK-second-ue",
+          `From: <sip:+${B}@smsc.local>;tag=b`,
+          `To: <sip:+${B}@smsc.local>`,
+          "Call-ID: second-ue@127.0.0.1",
+          "CSeq: 1 REGISTER",
+          `Contact: <sip:+${B}@127.0.0.1:9;transport=tcp>;+g.3gpp.smsip`,
+          `Authorization: Digest username="${B}",realm="smsc.local",cnonce="${cnonce}",` +
+          `nc=00000001,qop=auth,uri="${uri}",nonce="${nonce}",response="${response}",algorithm=MD5`,
+          "Expires: 600",
+          "Content-Length: 0",
+        ];
+        await conn.write(new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n"));
+        const answer = await site.tap.wait((m) =>
+          m.direction === "to-sipp" &&
+          getHeaderValue(m.message, "Call-ID") === "second-ue@127.0.0.1"
+        );
+        strictEqual(answer.message.kind === "response" && answer.message.status, 200);
+      } finally {
+        conn.close();
+      }
     });
   },
 });

@@ -12,14 +12,11 @@
  * TPDU bytes sipp received are read back from the tap. Sending binary bodies
  * is no problem: `[file name=...]` inserts a file's bytes as they are.
  *
- * Why the tap drops SHA-256 challenges (`md5Only`). gsmif's 401 carries two
- * WWW-Authenticate values, SHA-256 first (RFC 7616 §3.7: in order of
- * preference). sipp 3.6.1 answers only the first challenge of a 401 and
- * computes only MD5 and AKAv1-MD5, so it gives up ("authentication must use
- * MD5 or AKAv1-MD5"). With the SHA-256 challenge removed on the way, sipp's
- * own `[authentication]` answers the MD5 one. Benchmarks, which go without
- * the tap, send an Authorization computed here instead
- * (`preemptiveAuthorization`), from a nonce gsmif issued.
+ * Digest: gsmif's 401 carries one WWW-Authenticate per algorithm of
+ * `[gsmif] digest_algorithms`, SHA-256 first by default (RFC 7616 §3.7: in
+ * order of preference). sipp 3.6.1 answers only the first challenge of a 401
+ * and computes only MD5 and AKAv1-MD5 ("authentication must use MD5 or
+ * AKAv1-MD5"), so the sites of these tests offer MD5 first.
  *
  * Lifecycle: `startSipp` spawns at once; `done` resolves when sipp exits
  * (it does so by itself when its calls are over, or on `-timeout`); `stop`
@@ -32,11 +29,9 @@
 import {
   getHeaderValue,
   parseSipMessage,
-  serializeSipMessage,
   type SipMessage,
   SipStreamFramer,
 } from "../../src/codec/sip/mod.ts";
-import { digestResponse, ha1 } from "../../src/proto/sip_digest.ts";
 
 /** The scenarios folder (tests/sipp/). */
 export const SIPP_SCENARIOS = decodeURIComponent(new URL("../sipp/", import.meta.url).pathname);
@@ -243,24 +238,14 @@ export interface SipTap {
   close(): Promise<void>;
 }
 
-/** Removes the WWW-Authenticate values of a 401 that are not MD5 (see the module doc). */
-function md5ChallengesOnly(m: SipMessage): SipMessage | undefined {
-  if (m.kind !== "response" || m.status !== 401) return undefined;
-  const headers = m.headers.filter((h) =>
-    h.name.toLowerCase() !== "www-authenticate" || /algorithm="?MD5"?(,|\s|$)/i.test(h.value)
-  );
-  return { ...m, headers };
-}
-
 /**
  * Starts a tap on a free port of 127.0.0.1 that relays each connection to
  * `targetPort`, parses both directions and keeps every message.
  *
  * @param targetPort gsmif's TCP port
- * @param options `md5Only`: drop the non-MD5 challenges of a 401 on the way to sipp
  * @returns the running tap
  */
-export function startSipTap(targetPort: number, options: { md5Only?: boolean } = {}): SipTap {
+export function startSipTap(targetPort: number): SipTap {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const messages: TappedMessage[] = [];
   const conns = new Set<Deno.Conn>();
@@ -275,7 +260,6 @@ export function startSipTap(targetPort: number, options: { md5Only?: boolean } =
     const still = waiters.filter((w) => !w.pred(m));
     for (const w of waiters) if (!still.includes(w)) w.resolve(m);
     waiters = still;
-    return m.message;
   };
   const pump = async (
     from: Deno.Conn,
@@ -294,11 +278,8 @@ export function startSipTap(targetPort: number, options: { md5Only?: boolean } =
             await to.write(f.keepalive === "ping" ? CRLF2 : CRLF);
             continue;
           }
-          const m = record(direction, f.message);
-          const rewritten = options.md5Only && direction === "to-sipp"
-            ? md5ChallengesOnly(m)
-            : undefined;
-          await writeAll(to, rewritten ? serializeSipMessage(rewritten) : f.message);
+          record(direction, f.message);
+          await writeAll(to, f.message);
         }
       }
     } catch {
@@ -367,78 +348,6 @@ function closeQuietly(c: Deno.Conn, set: Set<Deno.Conn>): void {
 /** A header's value of a tapped message, or "". */
 export function headerOf(m: TappedMessage, name: string): string {
   return getHeaderValue(m.message, name) ?? "";
-}
-
-/**
- * An Authorization value for a REGISTER that sipp sends without a challenge
- * round (RFC 3261 §22.1: credentials may be sent with a nonce from an
- * earlier challenge): asks gsmif for a 401 on a connection of its own and
- * answers its MD5 challenge for `REGISTER sip:DOMAIN`, nc 00000001 and a
- * fresh cnonce.
- *
- * @param port gsmif's TCP port
- * @param user the subscriber's number, digits (also the digest username)
- * @param password its SIP password
- * @param domain gsmif's domain (the realm)
- * @returns the value of an Authorization header
- */
-export async function preemptiveAuthorization(
-  port: number,
-  user: string,
-  password: string,
-  domain = "smsc.local",
-): Promise<string> {
-  const uri = `sip:${domain}`;
-  const challenge = await requestOnce(port, [
-    `REGISTER ${uri} SIP/2.0`,
-    `Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bK-probe-${crypto.randomUUID()}`,
-    `From: <sip:+${user}@${domain}>;tag=probe`,
-    `To: <sip:+${user}@${domain}>`,
-    `Call-ID: probe-${crypto.randomUUID()}@127.0.0.1`,
-    "CSeq: 1 REGISTER",
-    "Max-Forwards: 70",
-    "Expires: 0",
-    "Content-Length: 0",
-  ]);
-  const md5 = challenge.headers.find((h) =>
-    h.name.toLowerCase() === "www-authenticate" && /algorithm="?MD5/i.test(h.value)
-  );
-  const nonce = /nonce="([^"]+)"/.exec(md5?.value ?? "")?.[1];
-  const realm = /realm="([^"]+)"/.exec(md5?.value ?? "")?.[1];
-  if (nonce === undefined || realm === undefined) {
-    throw new Error(`Cannot get an MD5 challenge: ${JSON.stringify(challenge.headers)}`);
-  }
-  const cnonce = crypto.randomUUID().replaceAll("-", "").slice(0, 16);
-  const response = digestResponse({
-    algorithm: "MD5",
-    ha1: ha1("MD5", user, realm, password),
-    nonce,
-    nc: "00000001",
-    cnonce,
-    method: "REGISTER",
-    uri,
-  });
-  return `Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", ` +
-    `response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="${cnonce}"`;
-}
-
-/** Sends one request on a connection of its own and returns the first message back. */
-async function requestOnce(port: number, lines: string[]): Promise<SipMessage> {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  try {
-    await writeAll(conn, new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n"));
-    const framer = new SipStreamFramer();
-    const buf = new Uint8Array(8192);
-    for (;;) {
-      const n = await conn.read(buf);
-      if (n === null) throw new Error("Cannot get an answer: the connection closed");
-      for (const f of framer.push(buf.slice(0, n))) {
-        if ("message" in f) return parseSipMessage(f.message);
-      }
-    }
-  } finally {
-    conn.close();
-  }
 }
 
 /** One message of sipp's `-trace_msg` file. */
