@@ -319,7 +319,7 @@ Deno.test({
       const tpdu = decodeTpdu(rp.userData, "sc-to-ms");
       if (tpdu.type !== "sms-deliver") throw new Error(tpdu.type);
       deepStrictEqual([tpdu.oa.digits, deliverText(tpdu.ud, tpdu.udl)], [A, "from A to B"]);
-      // B's first message takes RP-MR 0, which sipp cannot keep in a variable: its RP-ACK
+      // gsmif's first MT takes RP-MR 0, which sipp cannot keep in a variable: its RP-ACK
       // comes from the scenario's literal branch.
       const ack = ofUe(site.tap, B).find(isRequest("MESSAGE", "from-sipp"))!;
       deepStrictEqual(decodeRp(ack.message.body, { direction: "ms-to-network" }), {
