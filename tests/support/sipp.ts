@@ -26,12 +26,7 @@
  * @module
  */
 
-import {
-  getHeaderValue,
-  parseSipMessage,
-  type SipMessage,
-  SipStreamFramer,
-} from "../../src/codec/sip/mod.ts";
+import { parseSipMessage, type SipMessage, SipStreamFramer } from "../../src/codec/sip/mod.ts";
 
 /** The scenarios folder (tests/sipp/). */
 export const SIPP_SCENARIOS = decodeURIComponent(new URL("../sipp/", import.meta.url).pathname);
@@ -343,11 +338,6 @@ function closeQuietly(c: Deno.Conn, set: Set<Deno.Conn>): void {
   try {
     c.close();
   } catch { /* already closed */ }
-}
-
-/** A header's value of a tapped message, or "". */
-export function headerOf(m: TappedMessage, name: string): string {
-  return getHeaderValue(m.message, name) ?? "";
 }
 
 /** One message of sipp's `-trace_msg` file. */
