@@ -66,6 +66,8 @@ export class MtDelivery {
   readonly #held = new Set<number>();
   /** Messages whose looked-up IMSI or failed lookup is being written. */
   readonly #settling = new Set<number>();
+  /** The IMSI write running per MSISDN (see `#withImsi`). */
+  readonly #imsiWrites = new Map<string, Promise<void>>();
   #lookupHandler: FrameConnection | undefined;
   #mtHandler: FrameConnection | undefined;
 
@@ -84,7 +86,7 @@ export class MtDelivery {
     const msisdn = rec.routedDa?.digits ?? "";
     const cached = this.#cache.get(msisdn);
     if (cached && this.#d.clock.now() - cached.atMs < this.#d.imsiCacheMs) {
-      void this.#withImsi([id], cached.imsi);
+      void this.#withImsi(msisdn, [id], cached.imsi);
       return;
     }
     const waiting = this.#lookups.get(msisdn);
@@ -168,24 +170,44 @@ export class MtDelivery {
     this.#lookupRetryAt.delete(msisdn);
     if (r.result === "ok") {
       this.#cache.set(msisdn, { imsi: r.imsi, atMs: this.#d.clock.now() });
-      await this.#withImsi(ids, r.imsi);
+      await this.#withImsi(msisdn, ids, r.imsi);
     } else {
       await this.#lookupFailed(msisdn, ids, { kind: r.result, cause: r.cause });
     }
     this.#pumpLookups();
   }
 
-  async #withImsi(ids: number[], imsi: string): Promise<void> {
+  /**
+   * Writes the IMSI into the records and queues them for transfer. Calls for
+   * one MSISDN run one after the other, so that a message that found the IMSI
+   * in the cache cannot overtake earlier ones still being written (order per
+   * destination, docs/delivery.md).
+   */
+  #withImsi(msisdn: string, ids: number[], imsi: string): Promise<void> {
     for (const id of ids) this.#settling.add(id);
+    const previous = this.#imsiWrites.get(msisdn) ?? Promise.resolve();
+    const run = previous.then(() => this.#writeImsi(ids, imsi));
+    this.#imsiWrites.set(msisdn, run);
+    return run.finally(() => {
+      if (this.#imsiWrites.get(msisdn) === run) this.#imsiWrites.delete(msisdn);
+    });
+  }
+
+  async #writeImsi(ids: number[], imsi: string): Promise<void> {
     try {
-      for (const id of ids) {
+      // Written together (one group commit), queued in their order.
+      const written = await Promise.all(ids.map(async (id) => {
         const rec = this.#d.active.get(id);
-        if (rec === undefined) continue;
+        if (rec === undefined) return undefined;
         const next = { ...rec, destImsi: imsi };
-        if (!(await this.#d.rewrite(id, next))) return;
+        return (await this.#d.rewrite(id, next)) ? next : undefined;
+      }));
+      ids.forEach((id, i) => {
+        const next = written[i];
+        if (next === undefined || this.#d.active.get(id) === undefined) return;
         this.#d.active.set(id, next);
         this.#coreCustody.push(id);
-      }
+      });
     } finally {
       for (const id of ids) this.#settling.delete(id);
     }

@@ -357,6 +357,7 @@ export class DigestAuth {
     const replay = this.#seen(
       fields.nonce,
       fields.cnonce,
+      fields.username,
       parseInt(fields.nc, 16),
       issuedMs,
       nowMs,
@@ -410,8 +411,17 @@ export class DigestAuth {
   }
 
   /** Records an nc; returns why it is refused, or undefined when it is new. */
-  #seen(nonce: string, cnonce: string, nc: number, issuedMs: number, nowMs: number) {
-    const key = `${nonce} ${cnonce}`;
+  #seen(
+    nonce: string,
+    cnonce: string,
+    username: string,
+    nc: number,
+    issuedMs: number,
+    nowMs: number,
+  ) {
+    // Per user too: clients challenged in the same millisecond share a nonce, and some
+    // (sipp) always send the same cnonce.
+    const key = `${nonce} ${cnonce} ${username}`;
     const entry = this.#tracked.get(key);
     if (!entry) {
       if (issuedMs <= this.#forgottenUpToMs) return "nonce too old to check for replay";

@@ -335,19 +335,12 @@ Deno.test({
   },
 });
 
-// BUG: core can transfer one subscriber's messages to gsmif out of order, so gsmif (which keeps
-// the order it is given) delivers them out of order; about one run in four fails here. In
-// src/core/mt_delivery.ts, the messages that waited for the subscriber's IMSI lookup get their
-// IMSI written one after the other (`#withImsi`, the loop awaiting `rewrite` at line 185 and
-// pushing to `#coreCustody` at line 187), but the lookup answer is cached first (line 170), so
-// a message SUBMITted meanwhile hits the cache and runs its own `#withImsi` at once (line 87),
-// in the same group commit as the first waiting one: it overtakes the others. Seen: MT 0, 4,
-// 5, 6, 7, 1, 8, 2, ... (MT 1-3 had waited for the lookup). docs/gsmif.md promises order ("so
-// the parts of a concatenated message arrive in order"). An earlier bug of the same test (two
-// attempts at once in gsmif's mt.ts) was fixed in 9cb3d0d.
+// Regression: core once transferred one subscriber's messages out of order when a message
+// found the IMSI in the cache while earlier ones were still getting theirs written
+// (src/core/mt_delivery.ts `#withImsi` now runs one write at a time per MSISDN).
 Deno.test({
   name: "gsmif + sipp: messages arriving while a subscriber receives go once each, in order",
-  ignore: true, // BUG above; otherwise: !(await hasSipp())
+  ignore: !(await hasSipp()),
   async fn() {
     await withSite(async (site) => {
       const count = 60;
@@ -400,18 +393,12 @@ Deno.test({
   },
 });
 
-// BUG: src/proto/sip_digest.ts keys its replay table by nonce and cnonce only (`#seen`,
-// line 414), not by username, and a nonce is the issue time in whole ms plus its MAC
-// (`nonce`, line 283), so two subscribers challenged in the same millisecond get the same
-// nonce. When both answer with the same cnonce and nc, the second is refused as a replay
-// (401 stale=true) although its response, for another username, could not be a replay. Every
-// sipp 3.6.1 process sends cnonce "6b8b4567" (glibc's first rand() without a seed): ten sipp
-// UEs started at once made one REGISTER fail this way in the benchmark, which now starts them
-// a few ms apart. Here the second subscriber answers the nonce sipp was given, as a second
-// sipp challenged in the same millisecond would.
+// Regression: the digest replay table once ignored the username, so two subscribers
+// challenged in the same millisecond (same nonce) answering with the same cnonce (every sipp
+// 3.6.1 sends "6b8b4567") refused the second as a replay.
 Deno.test({
   name: "gsmif + sipp: two subscribers answering the same nonce with the same cnonce both register",
-  ignore: true, // BUG above; otherwise: !(await hasSipp())
+  ignore: !(await hasSipp()),
   async fn() {
     await withSite(async (site) => {
       await Deno.writeTextFile(`${site.dir}/ue.csv`, `SEQUENTIAL\n${authLine(A)};\n`);
