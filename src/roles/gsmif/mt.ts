@@ -243,7 +243,9 @@ export class MtCustody {
     disposition: PmsRecord["disposition"],
     cause: number,
   ): Promise<void> {
-    sub.queue = sub.queue.filter((i) => i !== item);
+    // The item is the head of its queue (only the head is ever attempted).
+    if (sub.queue[0] === item) sub.queue.shift();
+    else sub.queue = sub.queue.filter((i) => i !== item);
     if (sub.dropped) return; // core has it back and will transfer it again
     this.#where.delete(item.index);
     try {
