@@ -105,7 +105,7 @@ export function tpStatusOf(disposition: Disposition): number {
     case "cancelled":
       return 0x48; // SM deleted by the SC administration
     default:
-      return 0x45; // error in SME (a permanent failure of the destination)
+      return 0x40; // remote procedure error (a permanent failure at the destination)
   }
 }
 

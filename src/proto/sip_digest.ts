@@ -380,6 +380,10 @@ export class DigestAuth {
     for (const name of ["username", "realm", "nonce", "uri", "response"]) {
       if (!p.get(name)) return { error: `${name} missing` };
     }
+    // Replay entries are keyed by cnonce: bound what one client can make us keep.
+    if ((p.get("cnonce") ?? "").length > 256 || (p.get("username") ?? "").length > 256) {
+      return { error: "cnonce or username longer than 256 characters" };
+    }
     if (p.get("realm") !== this.realm) return { error: `wrong realm "${p.get("realm")}"` };
     const algorithm = algorithmOf(p.get("algorithm"));
     if (!algorithm || !this.#algorithms.includes(algorithm)) {

@@ -43,10 +43,16 @@ function toCredential(row: Row): { e164: string; credential: DigestCredential } 
 export class SipUserStore {
   readonly #db: DatabaseSync;
   readonly #byUsername: StatementSync;
+  readonly #loginByUsername: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#byUsername = db.prepare("SELECT * FROM sip_user WHERE username = ?");
+    // A number whose kind changed from gsm keeps its row but may not log in.
+    this.#loginByUsername = db.prepare(
+      `SELECT s.* FROM sip_user s JOIN owned_number o ON o.e164 = s.e164
+       WHERE s.username = ? AND o.kind = 'gsm'`,
+    );
   }
 
   set(e164: string, password: string, realm: string, username: string): void {
@@ -112,7 +118,7 @@ export class SipUserStore {
   }
 
   credential(username: string): { e164: string; credential: DigestCredential } | undefined {
-    const row = this.#byUsername.get(username) as Row | undefined;
+    const row = this.#loginByUsername.get(username) as Row | undefined;
     return row ? toCredential(row) : undefined;
   }
 }

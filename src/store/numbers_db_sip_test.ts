@@ -156,3 +156,14 @@ Deno.test("NumbersDb SIP users: a stored credential verifies a digest response",
   assert.deepEqual(r, { ok: true, username: "12125550100" });
   db.close();
 });
+
+Deno.test("NumbersDb SIP users: a number no longer of kind gsm cannot log in", () => {
+  const db = memory();
+  db.setSipUser("12125550100", "pw", REALM);
+  assert.equal(db.getSipCredential("12125550100")?.e164, "12125550100");
+  db.addNumber({ e164: "12125550100", kind: "nosms", maySendUpstream: false }, true);
+  assert.equal(db.getSipCredential("12125550100"), undefined);
+  db.addNumber({ e164: "12125550100", kind: "gsm", maySendUpstream: false }, true);
+  assert.equal(db.getSipCredential("12125550100")?.e164, "12125550100");
+  db.close();
+});

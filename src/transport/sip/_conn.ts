@@ -60,5 +60,6 @@ export const WRITE_QUEUE_BYTES_MAX = 1 << 20;
 
 /** "::ffff:127.0.0.1" becomes "127.0.0.1"; other addresses stay as they are. */
 export function unmapAddress(address: string): string {
-  return address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "");
+  // A zone id ("fe80::1%eth0") is not allowed in a Via received= parameter.
+  return address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "").replace(/%.*$/, "");
 }

@@ -13,7 +13,12 @@
  */
 
 import type { Logger } from "../../lib/log.ts";
-import type { ConnectionEvents, ConnectionOptions, SipConn } from "./_conn.ts";
+import {
+  type ConnectionEvents,
+  type ConnectionOptions,
+  type SipConn,
+  unmapAddress,
+} from "./_conn.ts";
 import { connectTcp, TcpSipConn } from "./_tcp.ts";
 import { listenWs, type WsListener, WsSipConn } from "./_ws.ts";
 import { SipConnectionClosed } from "./errors.ts";
@@ -24,6 +29,10 @@ type Address = { hostname: string; port: number };
 export type MessageEvents = Pick<ConnectionEvents, "message" | "refuse">;
 
 /** Listeners and connections of one endpoint. */
+/** Connections held at most, in all and from one address (an SBC or proxy counts as one). */
+export const CONNECTIONS_MAX = 10_000;
+export const CONNECTIONS_PER_ADDRESS_MAX = 1_000;
+
 export class Connections {
   /** Bound ports. */
   readonly ports: { tcp?: number; ws?: number } = {};
@@ -60,11 +69,25 @@ export class Connections {
     }
     if (ws !== undefined) {
       this.#ws = await listenWs(ws, this.#o.maxMessageBytes, (socket, remote) => {
-        if (this.#closing) return socket.terminate();
+        if (this.#closing || !this.#roomFor(remote.hostname)) return socket.terminate();
         this.#adopt((id) => new WsSipConn(id, socket, remote, this.#events, this.#o));
       });
       this.ports.ws = this.#ws.port;
     }
+  }
+
+  // Bounds on accepted connections, in all and per address (a hostile client cannot hold
+  // every descriptor and buffer).
+  #roomFor(address: string): boolean {
+    let all = 0;
+    let here = 0;
+    for (const c of this.#byId.values()) {
+      all++;
+      if (c.info.remote.hostname === address) here++;
+    }
+    if (all < CONNECTIONS_MAX && here < CONNECTIONS_PER_ADDRESS_MAX) return true;
+    this.#log.notice("Refusing SIP connection: too many", { address, all, from_address: here });
+    return false;
   }
 
   /** The open or ending connection `id`, if it is still in the table. */
@@ -154,11 +177,18 @@ export class Connections {
       } catch (e) {
         if (this.#closing || e instanceof Deno.errors.BadResource) return;
         this.#log.error("Cannot accept SIP TCP connection", { error: String(e) });
+        // E.g. out of file descriptors: do not spin.
+        await new Promise((r) => setTimeout(r, 100));
         continue;
       }
       if (this.#closing) {
         c.close();
         return;
+      }
+      const remote = c.remoteAddr as Deno.NetAddr;
+      if (!this.#roomFor(unmapAddress(remote.hostname))) {
+        c.close();
+        continue;
       }
       this.#adopt((id) => new TcpSipConn(id, c, this.#events, this.#o));
     }

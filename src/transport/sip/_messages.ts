@@ -35,6 +35,7 @@ export const REASONS: Readonly<Record<number, string>> = {
   400: "Bad Request",
   413: "Request Entity Too Large",
   500: "Server Internal Error",
+  503: "Service Unavailable",
   505: "Version Not Supported",
   513: "Message Too Large",
 };

@@ -68,6 +68,12 @@ export type Received =
   | { kind: "retransmission"; tx: ServerTx };
 
 /** The server transactions of one endpoint, by key (§17.2.3). */
+/**
+ * Server transactions held at most (running and lingering); a hostile client
+ * sending fresh branches cannot grow the table past it.
+ */
+export const SERVER_TRANSACTIONS_MAX = 10_000;
+
 export class ServerTransactions {
   readonly #byKey = new Map<string, ServerTx>();
   readonly #clock: Clock;
@@ -91,6 +97,22 @@ export class ServerTransactions {
    * Matches a request: a new transaction in Trying, or the existing one
    * for a retransmission.
    */
+  /**
+   * Whether a request with this key can be taken: a retransmission always,
+   * a new one while the table has room (the oldest finished transaction is
+   * forgotten to make some).
+   */
+  hasRoomFor(key: string): boolean {
+    if (this.#byKey.has(key) || this.#byKey.size < SERVER_TRANSACTIONS_MAX) return true;
+    for (const [k, t] of this.#byKey) {
+      if (t.state !== "completed") continue;
+      t.timer?.cancel();
+      this.#byKey.delete(k);
+      return true;
+    }
+    return false;
+  }
+
   receive(key: string): Received {
     const found = this.#byKey.get(key);
     if (found !== undefined) return { kind: "retransmission", tx: found };

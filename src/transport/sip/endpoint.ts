@@ -290,7 +290,14 @@ export class SipEndpoint {
       this.#o.logger.debug("Dropping ACK", { conn: conn.info.id });
       return;
     }
-    const found = this.#server.receive(serverKey(request, h));
+    const key = serverKey(request, h);
+    if (!this.#server.hasRoomFor(key)) {
+      this.#o.logger.notice("Refusing SIP request: too many transactions", { conn: conn.info.id });
+      const answer = refusalFor(bytes, 503);
+      if (answer !== undefined) conn.send(answer);
+      return;
+    }
+    const found = this.#server.receive(key);
     if (found.kind === "retransmission") {
       this.#o.logger.debug("Absorbing SIP retransmission", {
         conn: conn.info.id,

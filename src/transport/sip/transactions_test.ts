@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import type { SipResponse } from "../../codec/sip/mod.ts";
 import { Logger } from "../../lib/log.ts";
-import { ClientTransactions, ServerTransactions, TIMER_J_MS } from "./_transactions.ts";
+import {
+  ClientTransactions,
+  SERVER_TRANSACTIONS_MAX,
+  ServerTransactions,
+  TIMER_J_MS,
+} from "./_transactions.ts";
 import { captureLogs, FakeClock } from "./_test_helpers.ts";
 import { SipConnectionClosed, SipTransactionTimeout } from "./errors.ts";
 
@@ -119,4 +124,17 @@ Deno.test("client transactions", async (t) => {
   } finally {
     logs.restore();
   }
+});
+
+Deno.test("server transactions: the table is bounded, making room from finished ones", () => {
+  const s = new ServerTransactions(new FakeClock(), TIMER_J_MS, 32_000, LOG);
+  const txs = [];
+  for (let i = 0; i < SERVER_TRANSACTIONS_MAX; i++) txs.push(s.receive(`k${i}`).tx);
+  assert.equal(s.hasRoomFor("new"), false, "every one is still running");
+  assert.equal(s.hasRoomFor("k5"), true, "a retransmission is always taken");
+  s.responded(txs[7], 200, new Uint8Array([1]));
+  assert.equal(s.hasRoomFor("new"), true, "a finished one makes room");
+  assert.equal(s.receive("new").kind, "new");
+  assert.equal(s.size, SERVER_TRANSACTIONS_MAX);
+  s.clear();
 });
