@@ -10,7 +10,7 @@
  * @module
  */
 
-import { encodeReportPayload, type PmsRecord } from "../codec/pms/mod.ts";
+import { type PmsRecord, reportRecord } from "../codec/pms/mod.ts";
 
 /**
  * Whether the discharge of `rec` should produce a report now. A message
@@ -45,7 +45,7 @@ export function statusReportRecord(
       ? { ton: original.da.ton, npi: original.da.npi, digits: original.da.digits }
       : undefined);
   if (recipient === undefined) return undefined;
-  const ud = encodeReportPayload({
+  return reportRecord({
     kind: "status",
     disposition: outcome.disposition,
     cause: outcome.cause,
@@ -53,36 +53,11 @@ export function statusReportRecord(
     originalId,
     originalEntryTimeMs: original.entryTimeMs,
     originalMr: original.mr,
-  });
-  return {
-    state: "active",
+  }, {
     sourceClass: "cli",
-    destClass: "gsm",
-    entryTimeMs: 0,
-    dischargeTimeMs: 0,
-    expiryTimeMs: 0,
-    validityS: 0,
-    disposition: "none",
-    attempts: 0,
-    cause: 0,
-    rd: false,
-    srr: false,
-    udhi: false,
-    rp: false,
-    imsiAddressed: false,
-    report: true,
-    mr: original.mr,
-    pid: 0,
-    dcs: 0x04,
     // The report comes from the recipient (TP-RA) and goes to the originator.
     oa: { ton: recipient.ton, npi: recipient.npi, digits: recipient.digits },
     da: { ton: original.oa.ton, npi: original.oa.npi, digits: original.oa.digits },
-    routedDa: null,
-    sourcePeer: "",
-    udl: ud.length,
-    ud,
-    destImsi: "",
-    destPeer: "",
-    destMessageId: "",
-  };
+    mr: original.mr,
+  });
 }

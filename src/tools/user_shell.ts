@@ -22,6 +22,7 @@
  * @module
  */
 
+import { concatBytes } from "../lib/bytes.ts";
 import { UsageError } from "../lib/errors.ts";
 import { EXIT, writeStderr, writeStdout } from "../lib/stdio.ts";
 import type { ResolvedConfig } from "../config/schema.ts";
@@ -212,13 +213,7 @@ async function readStdinBounded(max: number): Promise<Uint8Array> {
     parts.push(buf.slice(0, n));
     total += n;
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /**

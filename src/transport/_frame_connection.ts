@@ -18,6 +18,7 @@ import {
   type ResponseOf,
   type Side,
 } from "../codec/frame/mod.ts";
+import { concatBytes } from "../lib/bytes.ts";
 import type { Clock, Timer } from "../lib/clock.ts";
 import { DecodeError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
@@ -221,7 +222,7 @@ export class FrameConnection {
       const waiters = this.#flushWaiters;
       this.#writeQueue = [];
       this.#flushWaiters = [];
-      const chunk = parts.length === 1 ? parts[0] : concat(parts);
+      const chunk = parts.length === 1 ? parts[0] : concatBytes(parts);
       try {
         for (let off = 0; off < chunk.length;) off += await this.#conn.write(chunk.subarray(off));
       } catch (e) {
@@ -335,16 +336,4 @@ export class FrameConnection {
       wake?.();
     }
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

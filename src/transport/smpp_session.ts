@@ -49,6 +49,7 @@ import {
   type SmppPdu,
   type SmppTlv,
 } from "../codec/smpp/mod.ts";
+import { concatBytes } from "../lib/bytes.ts";
 import type { Clock, Timer } from "../lib/clock.ts";
 import { DecodeError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
@@ -328,7 +329,7 @@ export class SmppSession {
     while (this.#writeQueue.length > 0 && !this.#isClosed) {
       const parts = this.#writeQueue;
       this.#writeQueue = [];
-      const chunk = parts.length === 1 ? parts[0] : concat(parts);
+      const chunk = parts.length === 1 ? parts[0] : concatBytes(parts);
       try {
         for (let off = 0; off < chunk.length;) off += await this.#conn.write(chunk.subarray(off));
       } catch (e) {
@@ -625,16 +626,4 @@ function defaultBody(command: SmppCommandName): SmppFields {
     default:
       return {};
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

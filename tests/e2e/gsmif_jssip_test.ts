@@ -24,52 +24,19 @@
 
 import { deepStrictEqual, notStrictEqual, ok, strictEqual } from "node:assert/strict";
 import * as JsSIP from "jssip";
-import { decodeRp, encodeRp, type RpMessage } from "../../src/codec/rp/mod.ts";
-import {
-  decodeDcs,
-  decodeTpdu,
-  encodeTpdu,
-  type SmsDeliver,
-  type SmsStatusReport,
-} from "../../src/codec/tpdu/mod.ts";
-import { decodeGsm7, encodeGsm7, packSeptets, unpackSeptets } from "../../src/codec/gsm0338/mod.ts";
+import { decodeRp, type RpMessage } from "../../src/codec/rp/mod.ts";
+import { decodeTpdu, type SmsDeliver, type SmsStatusReport } from "../../src/codec/tpdu/mod.ts";
+import { decodeGsm7, unpackSeptets } from "../../src/codec/gsm0338/mod.ts";
 import { type Daemon, startDaemon } from "../support/daemon.ts";
 import { freePort } from "../support/downlink_site.ts";
 import { withKamailioSite } from "../support/kamailio.ts";
 import { runSmsc } from "../support/spawn.ts";
+import { rpAck, submitRp } from "../support/sip_ue.ts";
 
 const A = "12125550100";
 const B = "12125550101";
 const PASSWORD: Record<string, string> = { [A]: "js-pw-a", [B]: "js-pw-b" };
 const SMS_TYPE = "application/vnd.3gpp.sms";
-
-function submitRp(mr: number, to: string, text: string, srr = false): Uint8Array {
-  const septets = encodeGsm7(text)!;
-  return encodeRp({
-    type: "RP-DATA",
-    direction: "ms-to-network",
-    messageReference: mr,
-    destinationAddress: { ton: 1, npi: 1, digits: "12125550199" },
-    userData: encodeTpdu({
-      type: "sms-submit",
-      rd: false,
-      vpf: 0,
-      srr,
-      udhi: false,
-      rp: false,
-      mr,
-      da: { ton: 1, npi: 1, digits: to },
-      pid: 0,
-      dcs: decodeDcs(0),
-      udl: septets.length,
-      ud: packSeptets(septets),
-    }),
-  });
-}
-
-function rpAck(mr: number): Uint8Array {
-  return encodeRp({ type: "RP-ACK", direction: "ms-to-network", messageReference: mr });
-}
 
 /** Bytes as a JavaScript string of one character (U+0000-U+00FF) per byte. */
 function byteString(bytes: Uint8Array): string {

@@ -12,58 +12,18 @@
  */
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { decodeRp, encodeRp, type RpMessage } from "../../src/codec/rp/mod.ts";
+import type { RpMessage } from "../../src/codec/rp/mod.ts";
 import type { SipRequest } from "../../src/codec/sip/mod.ts";
-import {
-  decodeDcs,
-  decodeTpdu,
-  encodeTpdu,
-  type SmsDeliver,
-  type SmsStatusReport,
-  type SmsSubmit,
-} from "../../src/codec/tpdu/mod.ts";
-import { decodeGsm7, encodeGsm7, packSeptets, unpackSeptets } from "../../src/codec/gsm0338/mod.ts";
+import { decodeTpdu, type SmsDeliver, type SmsStatusReport } from "../../src/codec/tpdu/mod.ts";
+import { decodeGsm7, unpackSeptets } from "../../src/codec/gsm0338/mod.ts";
 import { digestAuthorization, proxyMessage, withKamailioSite, WsUe } from "../support/kamailio.ts";
-import { SipUe } from "../support/sip_ue.ts";
+import { rpAck, rpOf, SipUe, submitRp } from "../support/sip_ue.ts";
 
 const A = "12125550100";
 const B = "12125550101";
 const C = "12125550102";
 const PASSWORD: Record<string, string> = { [A]: "kam-pw-a", [B]: "kam-pw-b", [C]: "kam-pw-c" };
 const USERS = [A, B, C].map((n) => ({ number: n, password: PASSWORD[n] }));
-
-function submitRp(mr: number, to: string, text: string, srr = false): Uint8Array {
-  const septets = encodeGsm7(text)!;
-  const submit: SmsSubmit = {
-    type: "sms-submit",
-    rd: false,
-    vpf: 0,
-    srr,
-    udhi: false,
-    rp: false,
-    mr,
-    da: { ton: 1, npi: 1, digits: to },
-    pid: 0,
-    dcs: decodeDcs(0),
-    udl: septets.length,
-    ud: packSeptets(septets),
-  };
-  return encodeRp({
-    type: "RP-DATA",
-    direction: "ms-to-network",
-    messageReference: mr,
-    destinationAddress: { ton: 1, npi: 1, digits: "12125550199" },
-    userData: encodeTpdu(submit),
-  });
-}
-
-function rpAck(mr: number): Uint8Array {
-  return encodeRp({ type: "RP-ACK", direction: "ms-to-network", messageReference: mr });
-}
-
-function rpOf(r: SipRequest): RpMessage {
-  return decodeRp(r.body, { direction: "network-to-ms" });
-}
 
 function isRp(type: RpMessage["type"]): (r: SipRequest) => boolean {
   return (r) => rpOf(r).type === type;

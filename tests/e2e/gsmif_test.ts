@@ -8,41 +8,14 @@
 
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { decodeRp, encodeRp } from "../../src/codec/rp/mod.ts";
-import { decodeTpdu, encodeTpdu, type SmsSubmit } from "../../src/codec/tpdu/mod.ts";
-import { decodeDcs } from "../../src/codec/tpdu/mod.ts";
-import { encodeGsm7, packSeptets } from "../../src/codec/gsm0338/mod.ts";
+import { decodeTpdu } from "../../src/codec/tpdu/mod.ts";
 import { type Daemon, startDaemon } from "../support/daemon.ts";
 import { freePort } from "../support/downlink_site.ts";
 import { runSmsc } from "../support/spawn.ts";
-import { SipUe } from "../support/sip_ue.ts";
+import { SipUe, submitRp } from "../support/sip_ue.ts";
 
 const A = "12125550100";
 const B = "12125550101";
-
-function submitRp(mr: number, to: string, text: string, srr = false): Uint8Array {
-  const septets = encodeGsm7(text)!;
-  const submit: SmsSubmit = {
-    type: "sms-submit",
-    rd: false,
-    vpf: 0,
-    srr,
-    udhi: false,
-    rp: false,
-    mr,
-    da: { ton: 1, npi: 1, digits: to },
-    pid: 0,
-    dcs: decodeDcs(0),
-    udl: septets.length,
-    ud: packSeptets(septets),
-  };
-  return encodeRp({
-    type: "RP-DATA",
-    direction: "ms-to-network",
-    messageReference: mr,
-    destinationAddress: { ton: 1, npi: 1, digits: "12125550199" },
-    userData: encodeTpdu(submit),
-  });
-}
 
 async function withGsmif<T>(fn: (port: number, dir: string) => Promise<T>): Promise<T> {
   const dir = await Deno.makeTempDir({ prefix: "smsc-gsmif-" });

@@ -9,6 +9,8 @@
  * @module
  */
 
+import { type Reason, socketReasonName } from "./reasons.ts";
+
 /** One admission reason: stable name, code, and the sentence logs and tools print. */
 export interface AdmissionReason {
   name: string;
@@ -97,4 +99,17 @@ export function admissionReason(name: AdmissionReasonName): AdmissionReason {
  */
 export function admissionReasonByCode(code: number): AdmissionReason | undefined {
   return BY_CODE.get(code);
+}
+
+/**
+ * The stable name of any reason received on the socket: an admission reason,
+ * a socket reason, or "internal-error" for a code this version does not know
+ * (what a transport maps to its own error: SMPP command_status, RP cause).
+ *
+ * @param reason the reason of a refused SUBMIT (or another refusal)
+ * @returns the reason's name
+ */
+export function reasonNameOf(reason: Reason): string {
+  return admissionReasonByCode(reason.code)?.name ?? socketReasonName(reason.code) ??
+    "internal-error";
 }

@@ -28,7 +28,8 @@
 
 import { ByteReader, ByteWriter } from "../../lib/bytes.ts";
 import { DecodeError } from "../../lib/errors.ts";
-import { type Disposition, DISPOSITIONS } from "./types.ts";
+import type { TpAddress } from "../tpdu/mod.ts";
+import { type Disposition, DISPOSITIONS, type PmsRecord, type SourceClass } from "./types.ts";
 
 /** Core's report about its own message `originalId`. */
 export interface StatusReport {
@@ -143,4 +144,51 @@ export function decodeReportPayload(ud: Uint8Array): ReportPayload {
     throw r.error("report", `Cannot decode report: ${r.remaining} octets after the payload`);
   }
   return p;
+}
+
+/**
+ * A new active record carrying a report payload (flag `report`, TP-DCS
+ * 0x04), ready for SUBMIT: core stamps its times and routes it like any SM.
+ *
+ * @param payload the status report or receipt
+ * @param r who submits it, from whom (the recipient of the original) and to whom
+ * @returns the record
+ * @throws {EncodeError} as `encodeReportPayload`
+ */
+export function reportRecord(
+  payload: ReportPayload,
+  r: { sourceClass: SourceClass; oa: TpAddress; da: TpAddress; mr: number },
+): PmsRecord {
+  const ud = encodeReportPayload(payload);
+  return {
+    state: "active",
+    sourceClass: r.sourceClass,
+    // A placeholder: core routes the SUBMIT and sets the class.
+    destClass: "local",
+    entryTimeMs: 0,
+    dischargeTimeMs: 0,
+    expiryTimeMs: 0,
+    validityS: 0,
+    disposition: "none",
+    attempts: 0,
+    cause: 0,
+    rd: false,
+    srr: false,
+    udhi: false,
+    rp: false,
+    imsiAddressed: false,
+    report: true,
+    mr: r.mr,
+    pid: 0,
+    dcs: 0x04,
+    oa: r.oa,
+    da: r.da,
+    routedDa: null,
+    sourcePeer: "",
+    udl: ud.length,
+    ud,
+    destImsi: "",
+    destPeer: "",
+    destMessageId: "",
+  };
 }

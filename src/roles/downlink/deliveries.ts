@@ -16,15 +16,13 @@
  * @module
  */
 
-import { type DeliverAnswer, permanent, temporary } from "../peer_answer.ts";
+import { answerForStatus, type DeliverAnswer, permanent, temporary } from "../peer_answer.ts";
 import { decodePmsRecord } from "../../codec/pms/mod.ts";
-import { commandStatusName, SMPP_STATUS } from "../../codec/smpp/mod.ts";
+import { SMPP_STATUS } from "../../codec/smpp/mod.ts";
 import type { Logger } from "../../lib/log.ts";
-import { recordToSmpp, respOutcome } from "../../proto/smpp_sm.ts";
+import { recordToSmpp } from "../../proto/smpp_sm.ts";
 import { SmppNackError } from "../../transport/smpp_session.ts";
 import type { EsmeBind } from "./bind.ts";
-
-const encoder = new TextEncoder();
 
 /** The receiving binds of one peer and delivery over them. */
 export class PeerDeliveries {
@@ -72,31 +70,13 @@ export class PeerDeliveries {
     if (bind === undefined) return temporary(0, "no ESME bound as receiver");
     try {
       const resp = await bind.session.request("deliver_sm", out.fields, out.tlvs);
-      const status = resp.command_status;
-      const outcome = respOutcome(status);
-      if (outcome === "ok") {
-        const id = String(resp.fields.message_id ?? "");
-        return {
-          type: "DELIVER_TO_PEER",
-          result: "ok",
-          extraInfo: encoder.encode(id.replace(/[^\x20-\x7e]/g, "").slice(0, 64)),
-        };
+      const answer = answerForStatus(resp.command_status, String(resp.fields.message_id ?? ""));
+      if (answer.result !== "ok") {
+        this.#logger.info("ESME refused deliver_sm", { id: index, status: answer.text });
       }
-      this.#logger.info("ESME refused deliver_sm", {
-        id: index,
-        status: commandStatusName(status),
-        outcome,
-      });
-      return outcome === "temporary"
-        ? temporary(status, commandStatusName(status))
-        : permanent(status, commandStatusName(status));
+      return answer;
     } catch (e) {
-      if (e instanceof SmppNackError) {
-        const name = commandStatusName(e.commandStatus);
-        return respOutcome(e.commandStatus) === "permanent"
-          ? permanent(e.commandStatus, `generic_nack ${name}`)
-          : temporary(e.commandStatus, `generic_nack ${name}`);
-      }
+      if (e instanceof SmppNackError) return answerForStatus(e.commandStatus, "", "generic_nack");
       return temporary(0, (e as Error).message);
     }
   }

@@ -18,8 +18,7 @@
  * @module
  */
 
-import { admissionReasonByCode } from "../../codec/frame/admission.ts";
-import { socketReasonName } from "../../codec/frame/reasons.ts";
+import { reasonNameOf } from "../../codec/frame/admission.ts";
 import type { Reason } from "../../codec/frame/reasons.ts";
 import type { Target } from "../../codec/frame/types.ts";
 import { encodePmsRecord, type PmsRecord } from "../../codec/pms/mod.ts";
@@ -227,7 +226,7 @@ export class PeerRequests {
           ids.push(r.index);
           continue;
         }
-        const name = reasonName(r.reason);
+        const name = reasonNameOf(r.reason);
         status = admissionToCommandStatus(name);
         this.#o.logger.info("Core refused message", { reason: r.reason.text });
       } catch (e) {
@@ -345,12 +344,6 @@ function replaceDataCoding(dcs: number): number | undefined {
   if (dcs === 0x04) return 0x04;
   if (dcs >= 0xc0) return dcs;
   return undefined;
-}
-
-/** A socket or admission reason's stable name (for the status table). */
-export function reasonName(reason: Reason): string {
-  return admissionReasonByCode(reason.code)?.name ?? socketReasonName(reason.code) ??
-    "internal-error";
 }
 
 /** The index of a CANCEL/QUERY target by message id. */

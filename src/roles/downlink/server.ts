@@ -25,6 +25,7 @@ import { ConfigError } from "../../lib/errors.ts";
 import { Logger, setLogLevel } from "../../lib/log.ts";
 import { NumbersDb } from "../../store/numbers_db.ts";
 import { RoleClient } from "../../transport/role_client.ts";
+import { coreClientOptions, parseHostPort, untilStopped } from "../role_process.ts";
 import { BindGuard } from "./auth.ts";
 import { EsmeBind } from "./bind.ts";
 import { PeerDeliveries } from "./deliveries.ts";
@@ -37,16 +38,6 @@ export interface DownlinkOptions {
   signal?: AbortSignal;
   /** Called once the listeners are open, with their bound ports. */
   onListening?: (ports: { plain?: number; tls?: number }) => void;
-}
-
-function parseListen(text: string, key: string): { hostname: string; port: number } {
-  const i = text.lastIndexOf(":");
-  const host = text.slice(0, i).replace(/^\[(.*)\]$/, "$1");
-  const port = Number(text.slice(i + 1));
-  if (!(port >= 0 && port <= 65535)) {
-    throw new ConfigError(key, `Cannot load config: key "${key}" has port ${port} outside 0-65535`);
-  }
-  return { hostname: host, port };
 }
 
 function remoteAddress(conn: Deno.Conn): string {
@@ -107,7 +98,7 @@ async function serve(
   const listeners: Deno.Listener[] = [];
   const ports: { plain?: number; tls?: number } = {};
   if (s.listen !== "") {
-    const l = Deno.listen({ ...parseListen(s.listen, `${where}.listen`), transport: "tcp" });
+    const l = Deno.listen({ ...parseHostPort(s.listen, `${where}.listen`), transport: "tcp" });
     listeners.push(l);
     ports.plain = (l.addr as Deno.NetAddr).port;
   }
@@ -119,7 +110,7 @@ async function serve(
       );
     }
     const l = Deno.listenTls({
-      ...parseListen(s.tls_listen, `${where}.tls_listen`),
+      ...parseHostPort(s.tls_listen, `${where}.tls_listen`),
       transport: "tcp",
       cert: await Deno.readTextFile(s.tls_cert),
       key: await Deno.readTextFile(s.tls_key),
@@ -132,7 +123,7 @@ async function serve(
   const binds = new Set<EsmeBind>();
   let announcedUp = false;
   const client = RoleClient.start({
-    path: statePaths(config).socket,
+    ...coreClientOptions(config),
     roles: [{ role: "peer", peer }],
     handler: (request: Request): Promise<Response> | Response => {
       if (request.type === "DELIVER_TO_PEER") {
@@ -142,12 +133,6 @@ async function serve(
     },
     clock,
     logger: logger.with(`${peer}.core`),
-    reconnectDelayMsMin: config.core_client.reconnect_delay_ms_min,
-    reconnectDelayMsMax: Math.max(
-      config.core_client.reconnect_delay_ms_min,
-      config.core_client.reconnect_delay_ms_max,
-    ),
-    connection: { requestTimeoutMs: config.core_client.request_timeout_ms },
     onConnected: () => logger.notice("downlink registered with core", { peer }),
     onDisconnected: (info) =>
       logger.warn("downlink lost core; submits get ESME_RSYSERR until it is back", {
@@ -263,15 +248,7 @@ async function serve(
   });
   options.onListening?.(ports);
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    if (options.signal) {
-      if (options.signal.aborted) return resolve();
-      options.signal.addEventListener("abort", stop, { once: true });
-    } else {
-      for (const sig of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(sig, stop);
-    }
-  });
+  await untilStopped(options.signal);
   logger.notice("downlink stopping", { binds: binds.size });
   stopping = true;
   for (const l of listeners) l.close();

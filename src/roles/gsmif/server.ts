@@ -24,6 +24,7 @@ import { DigestAuth } from "../../proto/sip_digest.ts";
 import { Registrar } from "../../proto/registrar.ts";
 import { NumbersDb } from "../../store/numbers_db.ts";
 import { RoleClient } from "../../transport/role_client.ts";
+import { coreClientOptions, parseHostPort, untilStopped } from "../role_process.ts";
 import { SipEndpoint } from "../../transport/sip/mod.ts";
 import { MtCustody } from "./mt.ts";
 import { SipUa } from "./sip_ua.ts";
@@ -32,15 +33,6 @@ import { SipUa } from "./sip_ua.ts";
 export interface GsmifOptions {
   clock?: Clock;
   signal?: AbortSignal;
-}
-
-function hostPort(text: string, key: string): { hostname: string; port: number } {
-  const i = text.lastIndexOf(":");
-  const port = Number(text.slice(i + 1));
-  if (!(port >= 0 && port <= 65535)) {
-    throw new ConfigError(key, `Cannot load config: key "${key}" has port ${port} outside 0-65535`);
-  }
-  return { hostname: text.slice(0, i).replace(/^\[(.*)\]$/, "$1"), port };
 }
 
 /**
@@ -95,7 +87,7 @@ async function serve(
   });
   const holder: { endpoint?: SipEndpoint; mt?: MtCustody } = {};
   const client = RoleClient.start({
-    path: statePaths(config).socket,
+    ...coreClientOptions(config),
     roles: [{ role: "imsi-lookup", peer: "" }, { role: "gsm-mt", peer: "" }],
     handler: (request: Request): Response => {
       switch (request.type) {
@@ -124,12 +116,6 @@ async function serve(
     },
     clock,
     logger: logger.with("core"),
-    reconnectDelayMsMin: config.core_client.reconnect_delay_ms_min,
-    reconnectDelayMsMax: Math.max(
-      config.core_client.reconnect_delay_ms_min,
-      config.core_client.reconnect_delay_ms_max,
-    ),
-    connection: { requestTimeoutMs: config.core_client.request_timeout_ms },
     onConnected: () => logger.notice("gsmif registered with core"),
     onDisconnected: (info) => {
       // Core takes back every message it transferred: forget them (socket protocol §5).
@@ -152,7 +138,7 @@ async function serve(
     allowUnauthenticated: s.allow_unauthenticated,
     domain: s.domain,
     outboundProxy: s.outbound_proxy
-      ? hostPort(s.outbound_proxy, "gsmif.outbound_proxy")
+      ? parseHostPort(s.outbound_proxy, "gsmif.outbound_proxy")
       : undefined,
     async submit(record) {
       const r = await client.submit(record);
@@ -175,12 +161,12 @@ async function serve(
     },
   });
   const endpoint = await SipEndpoint.start({
-    listenTcp: s.listen_tcp ? hostPort(s.listen_tcp, "gsmif.listen_tcp") : undefined,
-    listenWs: s.listen_ws ? hostPort(s.listen_ws, "gsmif.listen_ws") : undefined,
+    listenTcp: s.listen_tcp ? parseHostPort(s.listen_tcp, "gsmif.listen_tcp") : undefined,
+    listenWs: s.listen_ws ? parseHostPort(s.listen_ws, "gsmif.listen_ws") : undefined,
     maxMessageBytes: s.max_message_bytes,
     keepaliveMs: s.keepalive_ms,
     transactionTimeoutMs: s.transaction_timeout_ms,
-    viaHost: s.listen_tcp ? hostPort(s.listen_tcp, "gsmif.listen_tcp").hostname : "127.0.0.1",
+    viaHost: s.listen_tcp ? parseHostPort(s.listen_tcp, "gsmif.listen_tcp").hostname : "127.0.0.1",
     logger: logger.with("transport"),
     clock,
   }, (r) => ua.onRequest(r));
@@ -198,16 +184,7 @@ async function serve(
     ws_port: endpoint.ports.ws,
     domain: s.domain,
   });
-  await new Promise<void>((resolve) => {
-    if (options.signal) {
-      if (options.signal.aborted) return resolve();
-      options.signal.addEventListener("abort", () => resolve(), { once: true });
-    } else {
-      for (const sig of ["SIGTERM", "SIGINT"] as const) {
-        Deno.addSignalListener(sig, () => resolve());
-      }
-    }
-  });
+  await untilStopped(options.signal);
   logger.notice("gsmif stopping", { held: holder.mt.held });
   clearInterval(sweep);
   holder.mt.close();

@@ -13,8 +13,7 @@
  * @module
  */
 
-import { admissionReasonByCode } from "../../codec/frame/admission.ts";
-import { socketReasonName } from "../../codec/frame/reasons.ts";
+import { reasonNameOf } from "../../codec/frame/admission.ts";
 import type { Reason } from "../../codec/frame/reasons.ts";
 import { encodePmsRecord } from "../../codec/pms/mod.ts";
 import { decodeRp, encodeRp, type RpMessage } from "../../codec/rp/mod.ts";
@@ -62,11 +61,6 @@ export function rpCauseFor(reason: string): number {
     default:
       return 41; // temporary failure
   }
-}
-
-function reasonName(reason: Reason): string {
-  return admissionReasonByCode(reason.code)?.name ?? socketReasonName(reason.code) ??
-    "internal-error";
 }
 
 /** What the SIP side needs. */
@@ -270,7 +264,7 @@ export class SipUa {
       return await error(41);
     }
     if (!r.ok) {
-      const name = reasonName(r.reason);
+      const name = reasonNameOf(r.reason);
       this.#d.logger.info("Core refused MO", { reason: r.reason.text });
       return await error(rpCauseFor(name));
     }

@@ -18,14 +18,14 @@
  * @module
  */
 
-import { encodePmsRecord, encodeReportPayload, type PmsRecord } from "../../codec/pms/mod.ts";
+import { encodePmsRecord, type PmsRecord, reportRecord } from "../../codec/pms/mod.ts";
 import { SMPP_STATUS, type SmppPdu } from "../../codec/smpp/mod.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/log.ts";
 import { addressIn } from "../../proto/smpp_sm_address.ts";
 import { admissionToCommandStatus, smppReceiptOf, smppToRecords } from "../../proto/smpp_sm.ts";
 import type { SmppReply } from "../../transport/smpp_session.ts";
-import { reasonName } from "../downlink/requests.ts";
+import { reasonNameOf } from "../../codec/frame/admission.ts";
 import type { Reason } from "../../codec/frame/reasons.ts";
 
 /** Core as the inbound side needs it. */
@@ -121,7 +121,7 @@ export class UplinkInbound {
       if (r.ok) stored.push(r.index);
       else {
         await undo();
-        const name = reasonName(r.reason);
+        const name = reasonNameOf(r.reason);
         if (name.startsWith("dest-")) {
           // Seed 1.2: the upstream should only route our own numbers to us.
           this.logger.warn("Upstream sent a message to a number we do not serve: check routing", {
@@ -159,43 +159,18 @@ export class UplinkInbound {
       npi: Number(pdu.fields.dest_addr_npi ?? 0),
       addr: String(pdu.fields.destination_addr ?? ""),
     }, "destination");
-    const ud = encodeReportPayload({
+    const rec = reportRecord({
       kind: "receipt",
       disposition,
       cause: (receipt.err ?? 0) & 0xffff,
       doneTimeMs: receipt.doneTimeMs ?? 0,
       messageId,
-    });
-    const rec: PmsRecord = {
-      state: "active",
+    }, {
       sourceClass: "upstream",
-      destClass: "local",
-      entryTimeMs: 0,
-      dischargeTimeMs: 0,
-      expiryTimeMs: 0,
-      validityS: 0,
-      disposition: "none",
-      attempts: 0,
-      cause: 0,
-      rd: false,
-      srr: false,
-      udhi: false,
-      rp: false,
-      imsiAddressed: false,
-      report: true,
-      mr: 0,
-      pid: 0,
-      dcs: 0x04,
       oa: oa.ok ? oa.address : { ton: 0, npi: 0, digits: "0" },
       da: da.ok ? da.address : { ton: 0, npi: 0, digits: "0" },
-      routedDa: null,
-      sourcePeer: "",
-      udl: ud.length,
-      ud,
-      destImsi: "",
-      destPeer: "",
-      destMessageId: "",
-    };
+      mr: 0,
+    });
     try {
       const r = await this.core.submit(encodePmsRecord(rec));
       if (!r.ok) {

@@ -18,20 +18,19 @@
  * @module
  */
 
-import { type DeliverAnswer, permanent, temporary } from "../peer_answer.ts";
+import { answerForStatus, type DeliverAnswer, permanent, temporary } from "../peer_answer.ts";
 import { decodePmsRecord } from "../../codec/pms/mod.ts";
 import { commandStatusName, SMPP_STATUS } from "../../codec/smpp/mod.ts";
 import type { ResolvedConfig } from "../../config/schema.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/log.ts";
-import { recordToSmpp, respOutcome } from "../../proto/smpp_sm.ts";
+import { recordToSmpp } from "../../proto/smpp_sm.ts";
 import { SmppNackError, SmppSession, SmppTimeoutError } from "../../transport/smpp_session.ts";
 import type { UplinkInbound } from "./inbound.ts";
 
 type Settings = ResolvedConfig["uplink"];
 
 const STABLE_MS = 60_000;
-const encoder = new TextEncoder();
 
 /** The link and its outbound side. */
 export class UpstreamLink {
@@ -231,35 +230,18 @@ export class UpstreamLink {
       } else if (status === 0) {
         this.#throttles = 0;
       }
-      const outcome = respOutcome(status);
-      if (outcome === "ok") {
-        const id = String(resp.fields.message_id ?? "");
-        if (id === "") {
-          this.#logger.notice("Upstream gave no message_id; its receipt cannot be matched", {
-            id: index,
-          });
-        }
-        return {
-          type: "DELIVER_TO_PEER",
-          result: "ok",
-          extraInfo: encoder.encode(id.replace(/[^\x20-\x7e]/g, "").slice(0, 64)),
-        };
+      const id = String(resp.fields.message_id ?? "");
+      const answer = answerForStatus(status, id);
+      if (answer.result !== "ok") {
+        this.#logger.info("Upstream refused submit_sm", { id: index, status: answer.text });
+      } else if (id === "") {
+        this.#logger.notice("Upstream gave no message_id; its receipt cannot be matched", {
+          id: index,
+        });
       }
-      this.#logger.info("Upstream refused submit_sm", {
-        id: index,
-        status: commandStatusName(status),
-        outcome,
-      });
-      return outcome === "temporary"
-        ? temporary(status, commandStatusName(status))
-        : permanent(status, commandStatusName(status));
+      return answer;
     } catch (e) {
-      if (e instanceof SmppNackError) {
-        const name = commandStatusName(e.commandStatus);
-        return respOutcome(e.commandStatus) === "permanent"
-          ? permanent(e.commandStatus, `generic_nack ${name}`)
-          : temporary(e.commandStatus, `generic_nack ${name}`);
-      }
+      if (e instanceof SmppNackError) return answerForStatus(e.commandStatus, "", "generic_nack");
       if (e instanceof SmppTimeoutError && !session.isClosed) {
         // A link that leaves a submit_sm unanswered cannot be trusted with the next ones:
         // drop it and start afresh (a late answer on it would be lost anyway).

@@ -13,12 +13,12 @@
  */
 
 import type { Request, Response } from "../../codec/frame/mod.ts";
-import { statePaths } from "../../config/paths.ts";
 import type { ResolvedConfig } from "../../config/schema.ts";
 import { type Clock, systemClock } from "../../lib/clock.ts";
 import { ConfigError } from "../../lib/errors.ts";
 import { Logger, setLogLevel } from "../../lib/log.ts";
 import { RoleClient } from "../../transport/role_client.ts";
+import { coreClientOptions, untilStopped } from "../role_process.ts";
 import { UplinkInbound } from "./inbound.ts";
 import { UpstreamLink } from "./link.ts";
 
@@ -52,7 +52,7 @@ export async function runUplink(
   // the link announces up); the holder makes that order explicit.
   const holder: { link?: UpstreamLink; generation: number } = { generation: 0 };
   const client = RoleClient.start({
-    path: statePaths(config).socket,
+    ...coreClientOptions(config),
     roles: [{ role: "peer", peer: "" }],
     handler: (request: Request): Promise<Response> | Response => {
       if (request.type === "DELIVER_TO_PEER" && holder.link) {
@@ -67,12 +67,6 @@ export async function runUplink(
     },
     clock,
     logger: logger.with("core"),
-    reconnectDelayMsMin: config.core_client.reconnect_delay_ms_min,
-    reconnectDelayMsMax: Math.max(
-      config.core_client.reconnect_delay_ms_min,
-      config.core_client.reconnect_delay_ms_max,
-    ),
-    connection: { requestTimeoutMs: config.core_client.request_timeout_ms },
     onConnected: () => logger.notice("uplink registered with core"),
     onDisconnected: (info) => {
       // Core takes back what it handed us: anything still waiting here must not go out.
@@ -106,16 +100,7 @@ export async function runUplink(
   });
   holder.link = link;
   logger.notice("uplink ready", { host: s.host, port: s.port, tls: s.tls });
-  await new Promise<void>((resolve) => {
-    if (options.signal) {
-      if (options.signal.aborted) return resolve();
-      options.signal.addEventListener("abort", () => resolve(), { once: true });
-    } else {
-      for (const sig of ["SIGTERM", "SIGINT"] as const) {
-        Deno.addSignalListener(sig, () => resolve());
-      }
-    }
-  });
+  await untilStopped(options.signal);
   logger.notice("uplink stopping");
   await link.stop();
   await client.close();
