@@ -216,6 +216,37 @@ export class ByteWriter {
     return this;
   }
 
+  /** Overwrites a big-endian u32 already written at `offset` (for length prefixes). */
+  patchU32(offset: number, value: number, field: string): this {
+    this.#range(value, 0xffffffff, field);
+    if (offset < 0 || offset + 4 > this.#length) {
+      throw new RangeError(`Cannot patch ${field}: offset ${offset} not yet written`);
+    }
+    const b = this.#buf;
+    b[offset] = value >>> 24;
+    b[offset + 1] = (value >>> 16) & 0xff;
+    b[offset + 2] = (value >>> 8) & 0xff;
+    b[offset + 3] = value & 0xff;
+    return this;
+  }
+
+  /** Drops everything written after the first `length` bytes (undoes a failed append). */
+  truncate(length: number): this {
+    if (length < 0 || length > this.#length) {
+      throw new RangeError(`Cannot truncate to ${length}: ${this.#length} bytes written`);
+    }
+    this.#length = length;
+    return this;
+  }
+
+  /**
+   * The bytes written so far as a view, without copying: valid only until the
+   * next write, `truncate` or growth (a writer reused as an output buffer).
+   */
+  written(): Uint8Array {
+    return this.#buf.subarray(0, this.#length);
+  }
+
   /** Returns a copy of the bytes written. */
   finish(): Uint8Array {
     return this.#buf.slice(0, this.#length);

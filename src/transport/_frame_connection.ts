@@ -7,9 +7,10 @@
  */
 
 import {
-  encodeFrame,
+  encodeFrameInto,
   type Frame,
   FRAME_BYTES_MAX,
+  FRAME_PROTOCOL,
   frameStream,
   type MessageType,
   type Request,
@@ -18,7 +19,7 @@ import {
   type ResponseOf,
   type Side,
 } from "../codec/frame/mod.ts";
-import { concatBytes } from "../lib/bytes.ts";
+import { ByteWriter } from "../lib/bytes.ts";
 import type { Clock, Timer } from "../lib/clock.ts";
 import { DecodeError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
@@ -75,10 +76,13 @@ interface Pending {
   type: MessageType;
   resolve: (r: Response) => void;
   reject: (e: Error) => void;
-  timer: Timer;
+  /** When it times out, on the connection's clock. */
+  deadline: number;
+  timeoutMs: number;
 }
 
 const READ_CHUNK_BYTES = 65536;
+const OUT_BYTES_INITIAL = 16384;
 let nextConnectionId = 1;
 
 /** The id the next connection will get (for the server's log instance). */
@@ -100,9 +104,19 @@ export class FrameConnection {
   #nextTransactionId = 1;
   #inFlight = 0;
   #slotFree: (() => void) | undefined;
-  #writeQueue: Uint8Array[] = [];
-  #flushWaiters: (() => void)[] = [];
+  /**
+   * Frames waiting for the next write, encoded back to back; `#spare` is the
+   * buffer the write in progress reads from. Two buffers, swapped per write,
+   * so that a pipelining peer costs one syscall and no allocation per batch.
+   */
+  #out = new ByteWriter(FRAME_PROTOCOL, OUT_BYTES_INITIAL);
+  #spare = new ByteWriter(FRAME_PROTOCOL, OUT_BYTES_INITIAL);
+  /** Responses in `#out`: they stay in flight until written (back-pressure). */
+  #answersQueued = 0;
   #writing = false;
+  /** One timer for every outstanding request: armed at the earliest deadline. */
+  #timer: Timer | undefined;
+  #timerAt = Infinity;
   #isClosed = false;
   #resolveClosed!: (info: CloseInfo) => void;
 
@@ -160,24 +174,52 @@ export class FrameConnection {
     let id = this.#nextTransactionId;
     while (this.#pending.has(id)) id = (id + 1) >>> 0;
     this.#nextTransactionId = (id + 1) >>> 0;
-    const bytes = encodeFrame({ kind: "request", transactionId: id, request });
+    encodeFrameInto(this.#out, { kind: "request", transactionId: id, request });
+    const deadline = this.#options.clock.now() + timeoutMs;
     return new Promise<ResponseOf<T>>((resolve, reject) => {
-      const timer = this.#options.clock.setTimer(timeoutMs, () => {
-        this.#pending.delete(id);
-        reject(
-          new RequestTimeoutError(
-            `Cannot complete ${request.type}: no response in ${timeoutMs} ms`,
-          ),
-        );
-      });
       this.#pending.set(id, {
         type: request.type,
         resolve: resolve as (r: Response) => void,
         reject,
-        timer,
+        deadline,
+        timeoutMs,
       });
-      this.#send(bytes);
+      this.#armTimer(deadline);
+      if (!this.#writing) this.#flush();
     });
+  }
+
+  // Request timeouts: one timer at the earliest deadline instead of one per
+  // request; when it fires, every request past its deadline fails and the
+  // timer moves to the next deadline.
+  #armTimer(deadline: number): void {
+    if (this.#timer !== undefined && this.#timerAt <= deadline) return;
+    this.#timer?.cancel();
+    this.#timerAt = deadline;
+    const delay = Math.max(0, deadline - this.#options.clock.now());
+    this.#timer = this.#options.clock.setTimer(delay, () => this.#expire());
+  }
+
+  #disarmTimer(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+  }
+
+  #expire(): void {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    const now = this.#options.clock.now();
+    let next = Infinity;
+    for (const [id, p] of this.#pending) {
+      if (p.deadline <= now) {
+        this.#pending.delete(id);
+        p.reject(
+          new RequestTimeoutError(`Cannot complete ${p.type}: no response in ${p.timeoutMs} ms`),
+        );
+      } else if (p.deadline < next) next = p.deadline;
+    }
+    if (next !== Infinity && !this.#isClosed) this.#armTimer(next);
   }
 
   /**
@@ -193,45 +235,48 @@ export class FrameConnection {
     } catch {
       // Already closed by the peer or the runtime: nothing left to release.
     }
+    this.#disarmTimer();
     for (const p of this.#pending.values()) {
-      p.timer.cancel();
       p.reject(
         new ConnectionClosedError(`Cannot complete ${p.type}: connection closed (${info.reason})`),
       );
     }
     this.#pending.clear();
-    this.#writeQueue = [];
-    for (const w of this.#flushWaiters.splice(0)) w();
+    this.#out.truncate(0);
+    this.#answersQueued = 0;
     this.#slotFree?.();
     this.#resolveClosed(info);
-  }
-
-  #send(bytes: Uint8Array): Promise<void> {
-    this.#writeQueue.push(bytes);
-    const flushed = new Promise<void>((resolve) => this.#flushWaiters.push(resolve));
-    if (!this.#writing) this.#flush();
-    return flushed;
   }
 
   // Writes everything queued, coalescing frames into one write so that a
   // pipelining peer costs one syscall per batch, not per frame.
   async #flush(): Promise<void> {
     this.#writing = true;
-    while (this.#writeQueue.length > 0 && !this.#isClosed) {
-      const parts = this.#writeQueue;
-      const waiters = this.#flushWaiters;
-      this.#writeQueue = [];
-      this.#flushWaiters = [];
-      const chunk = parts.length === 1 ? parts[0] : concatBytes(parts);
+    while (this.#out.length > 0 && !this.#isClosed) {
+      const batch = this.#out;
+      this.#out = this.#spare;
+      this.#spare = batch;
+      const answers = this.#answersQueued;
+      this.#answersQueued = 0;
+      const chunk = batch.written();
       try {
         for (let off = 0; off < chunk.length;) off += await this.#conn.write(chunk.subarray(off));
       } catch (e) {
         this.#options.logger.info("Cannot write frame: connection lost", { error: String(e) });
         this.close({ reason: "io-error", detail: String(e) });
       }
-      for (const w of waiters) w();
+      batch.truncate(0);
+      this.#release(answers);
     }
     this.#writing = false;
+  }
+
+  /** `count` requests of the peer are done (answered and written, or failed). */
+  #release(count: number): void {
+    this.#inFlight -= count;
+    const wake = this.#slotFree;
+    this.#slotFree = undefined;
+    wake?.();
   }
 
   async #readLoop(): Promise<void> {
@@ -247,7 +292,8 @@ export class FrameConnection {
           });
           if ("need" in r) break;
           start += r.consumed;
-          await this.#dispatch(r.frame);
+          const full = this.#dispatch(r.frame);
+          if (full !== undefined) await full;
           if (this.#isClosed) return;
         }
         if (start > 0) {
@@ -285,11 +331,24 @@ export class FrameConnection {
     this.close({ reason: "end-of-stream" });
   }
 
-  async #dispatch(frame: Frame): Promise<void> {
-    if (frame.kind === "response") return this.#matchResponse(frame.transactionId, frame.response);
+  // Synchronous unless the peer has `requestsInFlightMax` requests in flight:
+  // then the returned promise resolves when a slot frees (reading stops).
+  #dispatch(frame: Frame): Promise<void> | undefined {
+    if (frame.kind === "response") {
+      this.#matchResponse(frame.transactionId, frame.response);
+      return undefined;
+    }
+    if (this.#inFlight >= this.#options.requestsInFlightMax) return this.#dispatchLater(frame);
+    this.#inFlight++;
+    this.#answer(frame.transactionId, frame.request);
+    return undefined;
+  }
+
+  async #dispatchLater(frame: Frame & { kind: "request" }): Promise<void> {
     while (this.#inFlight >= this.#options.requestsInFlightMax && !this.#isClosed) {
       await new Promise<void>((resolve) => this.#slotFree = resolve);
     }
+    if (this.#isClosed) return;
     this.#inFlight++;
     this.#answer(frame.transactionId, frame.request);
   }
@@ -310,30 +369,46 @@ export class FrameConnection {
       return this.close({ reason: "malformed", detail: message });
     }
     this.#pending.delete(transactionId);
-    p.timer.cancel();
+    if (this.#pending.size === 0) this.#disarmTimer();
     p.resolve(response);
   }
 
-  async #answer(transactionId: number, request: Request): Promise<void> {
+  #answer(transactionId: number, request: Request): void {
+    let result: Response | Promise<Response>;
     try {
-      const response = await this.#handler(request, this);
-      if (response.type !== request.type) {
-        throw new TypeError(`handler answered ${request.type} with ${response.type}`);
-      }
-      if (!this.#isClosed) {
-        await this.#send(encodeFrame({ kind: "response", transactionId, response }));
-      }
+      result = this.#handler(request, this);
     } catch (e) {
-      this.#options.logger.error("Cannot answer request: handler failed", {
-        type: request.type,
-        error: String(e),
-      });
-      this.close({ reason: "handler-error", detail: String(e) });
-    } finally {
-      this.#inFlight--;
-      const wake = this.#slotFree;
-      this.#slotFree = undefined;
-      wake?.();
+      return this.#handlerFailed(request, e);
     }
+    if (result instanceof Promise) {
+      result.then(
+        (response) => this.#respond(transactionId, request, response),
+        (e) => this.#handlerFailed(request, e),
+      );
+    } else this.#respond(transactionId, request, result);
+  }
+
+  #respond(transactionId: number, request: Request, response: Response): void {
+    if (response.type !== request.type) {
+      const e = new TypeError(`handler answered ${request.type} with ${response.type}`);
+      return this.#handlerFailed(request, e);
+    }
+    if (this.#isClosed) return this.#release(1);
+    try {
+      encodeFrameInto(this.#out, { kind: "response", transactionId, response });
+    } catch (e) {
+      return this.#handlerFailed(request, e);
+    }
+    this.#answersQueued++;
+    if (!this.#writing) this.#flush();
+  }
+
+  #handlerFailed(request: Request, e: unknown): void {
+    this.#options.logger.error("Cannot answer request: handler failed", {
+      type: request.type,
+      error: String(e),
+    });
+    this.close({ reason: "handler-error", detail: String(e) });
+    this.#release(1);
   }
 }

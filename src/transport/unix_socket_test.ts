@@ -296,6 +296,36 @@ Deno.test("request() rejects on timeout and on close, and drops a late response"
   });
 });
 
+Deno.test("each request times out at its own deadline, a short one behind a long one too", async () => {
+  await withSocket(async (path) => {
+    const release: (() => void)[] = [];
+    const server = await listenUnix(path, {
+      handler: async () => {
+        await new Promise<void>((resolve) => release.push(resolve));
+        return { type: "STATUS", entries: [] };
+      },
+    });
+    const client = await connectUnix(path, { handler: noRequests });
+    const order: string[] = [];
+    const settle = (name: string, p: Promise<unknown>) =>
+      p.then(() => order.push(`${name} answered`), (e) => order.push(`${name} ${e.name}`));
+    const long = settle("long", client.request({ type: "STATUS" }, 400));
+    const short = settle("short", client.request({ type: "STATUS" }, 20));
+    const kept = settle("kept", client.request({ type: "STATUS" }, 5_000));
+    await short;
+    assert.deepEqual(order, ["short RequestTimeoutError"]);
+    await long;
+    assert.deepEqual(order, ["short RequestTimeoutError", "long RequestTimeoutError"]);
+    while (release.length < 3) await new Promise((r) => setTimeout(r, 1));
+    release[2]();
+    await kept;
+    assert.deepEqual(order.at(-1), "kept answered");
+    for (const r of release.slice(0, 2)) r();
+    client.close();
+    await server.close();
+  });
+});
+
 Deno.test("a handler that throws closes its connection with an error line", async () => {
   await withSocket(async (path, logs) => {
     const server = await listenUnix(path, {

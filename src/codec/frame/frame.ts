@@ -60,23 +60,45 @@ export interface FrameDecodeOptions {
  * @throws {EncodeError} on a value the wire cannot carry or a frame over `FRAME_BYTES_MAX`
  */
 export function encodeFrame(frame: Frame): Uint8Array {
+  scratch.truncate(0);
+  encodeFrameInto(scratch, frame);
+  return scratch.finish();
+}
+
+/** Reused by `encodeFrame`, which is synchronous, so that a frame costs one allocation. */
+const scratch = new ByteWriter(FRAME_PROTOCOL, 1024);
+
+/**
+ * Appends a frame, length prefix included, to `w`: what a connection's output
+ * buffer uses, so that frames queued for one write share one buffer. On an
+ * error nothing is left appended.
+ *
+ * @param w the writer; the frame goes after what it holds
+ * @param frame the frame
+ * @throws {EncodeError} on a value the wire cannot carry or a frame over `FRAME_BYTES_MAX`
+ */
+export function encodeFrameInto(w: ByteWriter, frame: Frame): void {
   const message = frame.kind === "request" ? frame.request : frame.response;
   const code = MESSAGE_TYPE[message?.type];
   if (code === undefined) {
     throw encodeError("message type", `value ${JSON.stringify(message?.type)} is unknown`);
   }
-  const w = new ByteWriter(FRAME_PROTOCOL, 320);
-  w.u32(0, "length").u8(FRAME_VERSION, "version").u8(code, "message type");
-  w.u8(frame.kind === "response" ? FLAG_RESPONSE : 0, "flags").u8(0, "spare");
-  w.u32(frame.transactionId, "transaction id");
-  if (frame.kind === "request") writeRequestBody(w, frame.request);
-  else writeResponseBody(w, frame.response);
-  const bytes = w.finish();
-  if (bytes.length > FRAME_BYTES_MAX) {
-    throw encodeError("length", `frame of ${bytes.length} bytes exceeds ${FRAME_BYTES_MAX}`);
+  const start = w.length;
+  try {
+    w.u32(0, "length").u8(FRAME_VERSION, "version").u8(code, "message type");
+    w.u8(frame.kind === "response" ? FLAG_RESPONSE : 0, "flags").u8(0, "spare");
+    w.u32(frame.transactionId, "transaction id");
+    if (frame.kind === "request") writeRequestBody(w, frame.request);
+    else writeResponseBody(w, frame.response);
+    const bytes = w.length - start;
+    if (bytes > FRAME_BYTES_MAX) {
+      throw encodeError("length", `frame of ${bytes} bytes exceeds ${FRAME_BYTES_MAX}`);
+    }
+    w.patchU32(start, bytes - FRAME_PREFIX_BYTES, "length");
+  } catch (e) {
+    w.truncate(start);
+    throw e;
   }
-  new DataView(bytes.buffer).setUint32(0, bytes.length - FRAME_PREFIX_BYTES);
-  return bytes;
 }
 
 /**

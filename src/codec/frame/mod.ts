@@ -32,6 +32,7 @@ export { RESULT_CODES } from "./_responses.ts";
 export {
   decodeFrame,
   encodeFrame,
+  encodeFrameInto,
   type FrameDecodeOptions,
   frameStream,
   type FrameStreamResult,
