@@ -10,11 +10,16 @@
  * @module
  */
 
-import { ByteReader } from "../../lib/bytes.ts";
-import { DecodeError, EncodeError } from "../../lib/errors.ts";
-import { readAddress, type TpAddress, writeAddressAt } from "../tpdu/mod.ts";
+import { DecodeError } from "../../lib/errors.ts";
 import { crc32c } from "./checksum.ts";
-import { allZero, encodeFieldError, fieldError, readUint, writeUint } from "./_fields.ts";
+import {
+  encodeFieldError,
+  fieldError,
+  pooledBytes,
+  readU32,
+  readU48,
+  writeU32,
+} from "./_fields.ts";
 import { decodeBody, encodeBody } from "./_body.ts";
 import {
   PMS_CHECKSUM_START,
@@ -22,7 +27,6 @@ import {
   PMS_PROTOCOL,
   PMS_RECORD_BYTES,
   PMS_VERSION,
-  type PmsFieldName,
 } from "./layout.ts";
 import type { PmsRecord } from "./types.ts";
 
@@ -30,7 +34,8 @@ import type { PmsRecord } from "./types.ts";
  * Encodes a record into its 256 bytes, checksum included.
  *
  * @param rec the record
- * @returns a new 256-byte array
+ * @returns a new 256-byte array; its bytes are its own, but it is a view of
+ *   a shared slab (`byteOffset` may be non-zero; never transfer its `buffer`)
  * @throws {EncodeError} naming the layout field of any value that does not fit
  * @example
  * ```ts
@@ -41,11 +46,9 @@ import type { PmsRecord } from "./types.ts";
  * ```
  */
 export function encodePmsRecord(rec: PmsRecord): Uint8Array {
-  const b = new Uint8Array(PMS_RECORD_BYTES);
+  const b = pooledBytes(PMS_RECORD_BYTES);
   b[PMS_FIELD.version.offset] = PMS_VERSION;
   encodeBody(b, rec);
-  writeAddressField(b, "oa", rec.oa);
-  if (rec.da !== null) writeAddressField(b, "da", rec.da);
   sealPmsRecord(b);
   return b;
 }
@@ -55,7 +58,8 @@ export function encodePmsRecord(rec: PmsRecord): Uint8Array {
  *
  * @param bytes the input; at least `offset + 256` bytes long
  * @param offset where the record starts (default 0)
- * @returns the record
+ * @returns the record; it shares no memory with `bytes` (its `ud` is a copy,
+ *   a view of a shared slab like the encoder's output)
  * @throws {DecodeError} with `field` "record" when fewer than 256 bytes are
  *   present, "checksum" on a checksum mismatch (torn or corrupt), "version"
  *   for a version other than 1, or the layout name of any invalid field
@@ -73,11 +77,7 @@ export function encodePmsRecord(rec: PmsRecord): Uint8Array {
 export function decodePmsRecord(bytes: Uint8Array, offset = 0): PmsRecord {
   const fault = checkPmsRecord(bytes, offset);
   if (fault !== null) throw fault;
-  const b = bytes.subarray(offset, offset + PMS_RECORD_BYTES);
-  const rec = decodeBody(b, offset);
-  rec.oa = readAddressField(b, "oa", offset, false) as TpAddress;
-  rec.da = readAddressField(b, "da", offset, true);
-  return rec;
+  return decodeBody(bytes, offset);
 }
 
 /**
@@ -98,7 +98,7 @@ export function checkPmsRecord(bytes: Uint8Array, offset = 0): DecodeError | nul
       { protocol: PMS_PROTOCOL, field: "record", offset },
     );
   }
-  const stored = readUint(bytes, offset, 4);
+  const stored = readU32(bytes, offset);
   const computed = crc32c(bytes, offset + PMS_CHECKSUM_START, offset + PMS_RECORD_BYTES);
   if (stored !== computed) {
     return fieldError(
@@ -125,7 +125,7 @@ export function sealPmsRecord(record: Uint8Array): void {
   if (record.length !== PMS_RECORD_BYTES) {
     throw encodeFieldError("checksum", `record is ${record.length} bytes, not ${PMS_RECORD_BYTES}`);
   }
-  writeUint(record, 0, 4, crc32c(record, PMS_CHECKSUM_START, PMS_RECORD_BYTES));
+  writeU32(record, 0, crc32c(record, PMS_CHECKSUM_START, PMS_RECORD_BYTES));
 }
 
 /**
@@ -137,42 +137,9 @@ export function sealPmsRecord(record: Uint8Array): void {
  * @returns entry time, ms since the epoch
  */
 export function peekEntryTimeMs(bytes: Uint8Array, offset = 0): number {
-  return readUint(bytes, offset + PMS_FIELD.entry_time_ms.offset, 6);
+  return readU48(bytes, offset + PMS_FIELD.entry_time_ms.offset);
 }
 
 function hex8(v: number): string {
   return v.toString(16).padStart(8, "0");
-}
-
-function writeAddressField(b: Uint8Array, name: PmsFieldName, a: TpAddress): void {
-  const f = PMS_FIELD[name];
-  try {
-    writeAddressAt(b, f.offset, a, name === "oa" ? "TP-OA" : "TP-DA", f.size);
-  } catch (e) {
-    if (e instanceof EncodeError) throw encodeFieldError(name, e.message);
-    throw e;
-  }
-}
-
-function readAddressField(
-  b: Uint8Array,
-  name: PmsFieldName,
-  base: number,
-  nullable: boolean,
-): TpAddress | null {
-  const f = PMS_FIELD[name];
-  if (allZero(b, f.offset, f.size)) {
-    if (nullable) return null;
-    throw fieldError(name, base, "the address is missing");
-  }
-  const r = new ByteReader(b, PMS_PROTOCOL, f.offset, f.offset + f.size);
-  let a: TpAddress;
-  try {
-    a = readAddress(r, name === "oa" ? "TP-OA" : "TP-DA");
-  } catch (e) {
-    if (e instanceof DecodeError) throw fieldError(name, base, e.message);
-    throw e;
-  }
-  if (!allZero(b, r.offset, r.remaining)) throw fieldError(name, base, "bytes follow the address");
-  return a;
 }

@@ -279,3 +279,109 @@ Deno.test("decodePmsRecord() only returns a value or throws DecodeError on hosti
   }
   assert.ok(decoded > 0);
 });
+
+Deno.test("decodePmsRecord() returns user data that shares no memory with the input", () => {
+  const input = encodePmsRecord(examplePmsRecord());
+  const a = decodePmsRecord(input);
+  const b = decodePmsRecord(input);
+  input.fill(0x55);
+  assert.deepEqual([...a.ud], [0xe8, 0x32, 0x9b, 0xfd, 0x06]);
+  a.ud.fill(0);
+  assert.deepEqual([...b.ud], [0xe8, 0x32, 0x9b, 0xfd, 0x06]);
+});
+
+Deno.test("encodePmsRecord() returns arrays of their own, however many are kept", () => {
+  const records = Array.from({ length: 100 }, (_, i) => ({
+    ...examplePmsRecord(i + 1),
+    mr: i,
+    udl: i % 2 === 0 ? 160 : 5,
+    ud: i % 2 === 0 ? new Uint8Array(140).fill(i) : new Uint8Array([1, 2, 3, 4, 5]),
+  }));
+  const encoded = records.map((r) => encodePmsRecord(r));
+  for (const [i, bytes] of encoded.entries()) {
+    assert.equal(bytes.length, PMS_RECORD_BYTES);
+    assert.deepEqual(decodePmsRecord(bytes), records[i], `record ${i}`);
+  }
+  // Overwriting one leaves every other one intact.
+  encoded[50].fill(0xff);
+  for (const [i, bytes] of encoded.entries()) {
+    if (i !== 50) assert.equal(checkPmsRecord(bytes), null, `record ${i}`);
+  }
+});
+
+Deno.test("decodePmsRecord() keeps the report flag only on reports", () => {
+  const plain = decodePmsRecord(encodePmsRecord(examplePmsRecord()));
+  assert.equal("report" in plain, false);
+  const report = decodePmsRecord(encodePmsRecord({ ...examplePmsRecord(), report: true }));
+  assert.equal(report.report, true);
+});
+
+/** The example record with `field` replaced by `bytes` (zero-padded) and re-sealed. */
+function withField(name: "oa" | "da" | "routed_da" | "dest_info", bytes: number[]): Uint8Array {
+  const b = encodePmsRecord(examplePmsRecord());
+  const f = PMS_FIELD[name];
+  b.fill(0, f.offset, f.offset + f.size);
+  b.set(bytes, f.offset);
+  sealPmsRecord(b);
+  return b;
+}
+
+Deno.test("decodePmsRecord() reports faults inside fields with their exact messages", () => {
+  const cases: [Uint8Array, string, string][] = [
+    [
+      withField("oa", [4, 0x91, 0x21, 0xf3]),
+      "oa",
+      "Cannot decode TP-OA: filler 0xF at digit 3 of 4",
+    ],
+    [
+      withField("oa", [4, 0x91, 0xf2, 0x43]),
+      "oa",
+      "Cannot decode TP-OA: filler 0xF at digit 1 of 4",
+    ],
+    [
+      withField("oa", [3, 0x91, 0x21, 0xff]),
+      "oa",
+      "Cannot decode TP-OA: filler 0xF at digit 2 of 3",
+    ],
+    [withField("oa", [21, 0x91]), "oa", "Cannot decode TP-OA: Address-Length 21 exceeds 20"],
+    [withField("da", [2, 0x81, 0x21, 0x01]), "da", "bytes follow the address"],
+    [withField("oa", []), "oa", "the address is missing"],
+    [
+      withField("routed_da", [0x91, 0x21, 0xf3, 0xf3, 0xff, 0xff, 0xff, 0xff, 0xff]),
+      "routed_da",
+      "nibble 3 at digit 4 is not a digit before the filler",
+    ],
+    [
+      withField("routed_da", [0x91, 0x21, 0x43, 0x65, 0x87, 0x09, 0x21, 0x43, 0x65]),
+      "routed_da",
+      "16 digits leave no room for a filler",
+    ],
+    [withField("routed_da", [0x11]), "routed_da", "bit 7 of the type of address is 0"],
+    [
+      withField("dest_info", [0x1a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+      "dest_info",
+      "nibble 10 at digit 0 is not a digit before the filler",
+    ],
+    [
+      withField("dest_info", [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1]),
+      "dest_info",
+      'bytes follow the part used by dest class "gsm"',
+    ],
+  ];
+  for (const [bytes, field, message] of cases) {
+    const e = decodeError(() => decodePmsRecord(bytes));
+    assert.equal(e.field, field, message);
+    assert.equal(e.message, `Cannot decode PMS record ${field}: ${message}`);
+    assert.equal(e.offset, PMS_FIELD[field as "oa"].offset);
+  }
+});
+
+Deno.test("decodePmsRecord() keeps a non-canonical address as received", () => {
+  // Type-of-Address bit 7 clear, and a 0x0 filler after an odd digit count.
+  for (const oa of [[2, 0x11, 0x21], [3, 0x91, 0x21, 0x03]]) {
+    const bytes = withField("oa", oa);
+    const rec = decodePmsRecord(bytes);
+    assert.deepEqual([...rec.oa.raw!], oa);
+    assert.deepEqual(encodePmsRecord(rec), bytes);
+  }
+});

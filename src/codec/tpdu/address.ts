@@ -12,7 +12,7 @@
  */
 
 import { ByteReader, bytesEqual, ByteWriter } from "../../lib/bytes.ts";
-import { EncodeError } from "../../lib/errors.ts";
+import { type DecodeError, EncodeError } from "../../lib/errors.ts";
 import { decodeGsm7, encodeGsm7, packSeptets, unpackSeptets } from "../gsm0338/mod.ts";
 import { TON_ALPHANUMERIC, TP_ADDRESS_DIGITS_MAX, TPDU_PROTOCOL } from "./constants.ts";
 import { encodeError } from "./_fields.ts";
@@ -48,16 +48,45 @@ const NIBBLE_OF: Int8Array = (() => {
   return t;
 })();
 
-function readDigits(value: Uint8Array, count: number, r: ByteReader, field: string): string {
+/**
+ * The two digits of each semi-octet byte whose nibbles both are digits, by
+ * byte value ("" when either is the 0xF filler): digit strings are then built
+ * one byte, not one digit, at a time.
+ */
+const DIGIT_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, byte) => {
+  const lo = byte & 0x0f;
+  const hi = byte >> 4;
+  return lo === 0x0f || hi === 0x0f ? "" : NIBBLES[lo] + NIBBLES[hi];
+});
+
+/** Reads `count` swapped semi-octet digits at `bytes[at]`; `r` only names errors. */
+function readDigits(
+  bytes: Uint8Array,
+  at: number,
+  count: number,
+  r: ByteReader,
+  field: string,
+): string {
   let s = "";
-  for (let i = 0; i < count; i++) {
-    const nib = i & 1 ? value[i >> 1] >> 4 : value[i >> 1] & 0x0f;
-    if (nib === 0x0f) {
-      throw r.error(field, `Cannot decode ${field}: filler 0xF at digit ${i} of ${count}`);
+  const pairs = count >> 1;
+  for (let k = 0; k < pairs; k++) {
+    const pair = DIGIT_PAIRS[bytes[at + k]];
+    if (pair === "") {
+      const i = (bytes[at + k] & 0x0f) === 0x0f ? 2 * k : 2 * k + 1;
+      throw fillerError(r, field, i, count);
     }
+    s += pair;
+  }
+  if (count & 1) {
+    const nib = bytes[at + pairs] & 0x0f;
+    if (nib === 0x0f) throw fillerError(r, field, count - 1, count);
     s += NIBBLES[nib];
   }
   return s;
+}
+
+function fillerError(r: ByteReader, field: string, i: number, count: number): DecodeError {
+  return r.error(field, `Cannot decode ${field}: filler 0xF at digit ${i} of ${count}`);
 }
 
 /**
@@ -78,32 +107,43 @@ export function readAddress(r: ByteReader, field: string): TpAddress {
     );
   }
   const toa = r.u8(field);
-  // A view: the digits are read from it at once; `raw` below takes a copy.
-  const value = r.view(Math.ceil(length / 2), field);
-  const address: TpAddress = { ton: (toa >> 4) & 0x07, npi: toa & 0x0f };
-  if (address.ton === TON_ALPHANUMERIC) {
-    // TS 23.040 §9.1.2.5: the length counts semi-octets, so the number of
-    // whole septets is floor(4 × length / 7).
-    address.text = decodeGsm7(unpackSeptets(value, Math.floor((length * 4) / 7)));
-  } else {
-    address.digits = readDigits(value, length, r, field);
+  const octets = (length + 1) >> 1;
+  // Checked and passed over here; the value is read in place below, so that
+  // a digit address (what every PMS record holds) costs no view or copy.
+  r.skip(octets, field);
+  const bytes = r.bytes;
+  const at = start + 2;
+  const ton = (toa >> 4) & 0x07;
+  const npi = toa & 0x0f;
+  if (ton !== TON_ALPHANUMERIC) {
+    const address: TpAddress = { ton, npi, digits: readDigits(bytes, at, length, r, field) };
+    // Decoding loses only bit 7 of Type-of-Address and the filler nibble;
+    // any other form is kept as `raw` so that it is written back as received.
+    const canonical = (toa & 0x80) !== 0 &&
+      ((length & 1) === 0 || (bytes[at + octets - 1] & 0xf0) === 0xf0);
+    if (!canonical) address.raw = bytes.slice(start, at + octets);
+    return address;
   }
-  const whole = r.bytes.subarray(start, r.offset);
+  // TS 23.040 §9.1.2.5: the length counts semi-octets, so the number of
+  // whole septets is floor(4 × length / 7).
+  const value = bytes.subarray(at, at + octets);
+  const address: TpAddress = {
+    ton,
+    npi,
+    text: decodeGsm7(unpackSeptets(value, Math.floor((length * 4) / 7))),
+  };
+  const whole = bytes.subarray(start, at + octets);
   if (!isCanonical(address, whole, field)) address.raw = whole.slice();
   return address;
 }
 
 /**
- * Whether `whole` is exactly what `canonical` would write for `a`. For
- * digits this is a direct check of the two things decoding can lose (bit 7
- * of Type-of-Address and the filler nibble), since every record core reads
- * passes here; alphanumeric text is re-encoded and compared.
+ * Whether the alphanumeric address field `whole` is exactly what `canonical`
+ * would write for `a`: its text is re-encoded and compared. (Digit
+ * addresses are checked directly in `readAddress`.)
  */
 function isCanonical(a: TpAddress, whole: Uint8Array, field: string): boolean {
   if ((whole[1] & 0x80) === 0) return false;
-  if (a.ton !== TON_ALPHANUMERIC) {
-    return (whole[0] & 1) === 0 || (whole[whole.length - 1] & 0xf0) === 0xf0;
-  }
   try {
     return bytesEqual(canonical(a, field), whole);
   } catch (e) {
@@ -243,17 +283,28 @@ export function writeAddressAt(
   }
   out[offset] = length;
   out[offset + 1] = 0x80 | (a.ton << 4) | a.npi;
-  out.fill(0, offset + 2, offset + size);
-  for (let i = 0; i < length; i++) {
-    const code = digits.charCodeAt(i);
-    const v = code < 128 ? NIBBLE_OF[code] : -1;
-    if (v < 0) {
-      throw encodeError(field, `Cannot encode ${field}: character "${digits[i]}" is not a digit`);
+  // Whole octets, low nibble first; the 0xF filler after an odd count.
+  for (let i = 0; i < length; i += 2) {
+    const v = nibbleOf(digits, i);
+    if (v < 0) throw notDigitError(field, digits, i);
+    let w = 0x0f;
+    if (i + 1 < length) {
+      w = nibbleOf(digits, i + 1);
+      if (w < 0) throw notDigitError(field, digits, i + 1);
     }
-    out[offset + 2 + (i >> 1)] |= i & 1 ? v << 4 : v;
+    out[offset + 2 + (i >> 1)] = v | (w << 4);
   }
-  if (length & 1) out[offset + size - 1] |= 0xf0;
   return size;
+}
+
+/** The nibble of character `i` of `digits`, -1 for a non-digit. */
+function nibbleOf(digits: string, i: number): number {
+  const code = digits.charCodeAt(i);
+  return code < 128 ? NIBBLE_OF[code] : -1;
+}
+
+function notDigitError(field: string, digits: string, i: number): EncodeError {
+  return encodeError(field, `Cannot encode ${field}: character "${digits[i]}" is not a digit`);
 }
 
 /**
