@@ -320,7 +320,11 @@ export class SmppSession {
     this.#lastSent = this.#o.clock.now();
     this.#writeQueue.push(bytes);
     this.#writeQueuedBytes += bytes.length;
-    if (!this.#writing) this.#flush();
+    if (this.#writing) return;
+    // The first PDU waits for the end of the current microtask round, so that
+    // the responses core's batch of answers resolves together leave in one write.
+    this.#writing = true;
+    queueMicrotask(() => this.#flush());
   }
 
   // Writes everything queued, coalescing PDUs into one write per batch.
