@@ -39,7 +39,7 @@
 import {
   decodeSmppHeader,
   decodeSmppPdu,
-  encodeSmppPdu,
+  encodeSmppPduInto,
   frameSmppStream,
   SMPP_COMMAND_IDS,
   SMPP_RESPONSE_BIT,
@@ -49,7 +49,7 @@ import {
   type SmppPdu,
   type SmppTlv,
 } from "../codec/smpp/mod.ts";
-import { concatBytes } from "../lib/bytes.ts";
+import { ByteWriter } from "../lib/bytes.ts";
 import type { Clock, Timer } from "../lib/clock.ts";
 import { DecodeError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
@@ -143,6 +143,8 @@ const COMMAND_BY_ID = new Map<number, SmppCommandName>(
   (Object.entries(SMPP_COMMAND_IDS) as [SmppCommandName, number][]).map(([k, v]) => [v, k]),
 );
 const READ_CHUNK_BYTES = 65536;
+const OUT_BYTES_INITIAL = 4096;
+const OUT_BYTES_KEPT_MAX = 65536;
 const SEQUENCE_MAX = 0x7fffffff;
 let nextSessionId = 1;
 
@@ -160,8 +162,11 @@ export class SmppSession {
   #nextSequence = 1;
   #inFlight = 0;
   #resume: (() => void) | undefined;
-  #writeQueue: Uint8Array[] = [];
-  #writeQueuedBytes = 0;
+  /** PDUs encoded and not yet handed to the socket; swapped with #spare per write. */
+  #out = new ByteWriter("smpp", OUT_BYTES_INITIAL);
+  #spare = new ByteWriter("smpp", OUT_BYTES_INITIAL);
+  /** Octets of the write in progress. */
+  #writingBytes = 0;
   #writing = false;
   #drainWaiters: (() => void)[] = [];
   #lastReceived: number;
@@ -273,8 +278,7 @@ export class SmppSession {
     for (const p of this.#pending.values()) p.reject(err);
     this.#pending.clear();
     for (const q of this.#queue.splice(0)) q.reject(err);
-    this.#writeQueue = [];
-    this.#writeQueuedBytes = 0;
+    this.#out.truncate(0);
     for (const w of this.#drainWaiters.splice(0)) w();
     this.#resume?.();
     this.#resolveClosed(info);
@@ -284,9 +288,12 @@ export class SmppSession {
     let seq = this.#nextSequence;
     while (this.#pending.has(seq)) seq = seq >= SEQUENCE_MAX ? 1 : seq + 1;
     this.#nextSequence = seq >= SEQUENCE_MAX ? 1 : seq + 1;
-    let bytes: Uint8Array;
+    if (this.#isClosed) {
+      q.reject(new SmppClosedError(`Cannot send ${q.command}: session closed`));
+      return;
+    }
     try {
-      bytes = encodeSmppPdu({
+      encodeSmppPduInto(this.#out, {
         command: q.command,
         command_id: SMPP_COMMAND_IDS[q.command],
         command_status: 0,
@@ -305,7 +312,7 @@ export class SmppSession {
       resolve: q.resolve,
       reject: q.reject,
     });
-    this.#write(bytes);
+    this.#written();
   }
 
   // Moves queued requests into the window as slots free up.
@@ -315,11 +322,13 @@ export class SmppSession {
     }
   }
 
-  #write(bytes: Uint8Array): void {
-    if (this.#isClosed) return;
-    this.#lastSent = this.#o.clock.now();
-    this.#writeQueue.push(bytes);
-    this.#writeQueuedBytes += bytes.length;
+  /** Octets encoded or being written and not yet taken by the socket. */
+  get #writeQueuedBytes(): number {
+    return this.#out.length + this.#writingBytes;
+  }
+
+  // A PDU has been appended to #out: see that a write follows.
+  #written(): void {
     if (this.#writing) return;
     // The first PDU waits for the end of the current microtask round, so that
     // the responses core's batch of answers resolves together leave in one write.
@@ -327,20 +336,28 @@ export class SmppSession {
     queueMicrotask(() => this.#flush());
   }
 
-  // Writes everything queued, coalescing PDUs into one write per batch.
+  // Writes everything encoded, one write per batch: the PDUs encoded while a
+  // write is in progress go into the other buffer and leave with the next one.
   async #flush(): Promise<void> {
     this.#writing = true;
-    while (this.#writeQueue.length > 0 && !this.#isClosed) {
-      const parts = this.#writeQueue;
-      this.#writeQueue = [];
-      const chunk = parts.length === 1 ? parts[0] : concatBytes(parts);
+    while (this.#out.length > 0 && !this.#isClosed) {
+      const batch = this.#out;
+      this.#out = this.#spare;
+      this.#spare = batch;
+      const chunk = batch.written();
+      this.#writingBytes = chunk.length;
+      this.#lastSent = this.#o.clock.now();
       try {
         for (let off = 0; off < chunk.length;) off += await this.#conn.write(chunk.subarray(off));
       } catch (e) {
         this.#o.logger.info("Cannot write PDU: connection lost", { error: String(e) });
         this.close({ reason: "io-error", detail: String(e) });
       }
-      this.#writeQueuedBytes -= chunk.length;
+      this.#writingBytes = 0;
+      // A burst should not pin its buffer for the rest of the session.
+      if (chunk.length > OUT_BYTES_KEPT_MAX) {
+        this.#spare = new ByteWriter("smpp", OUT_BYTES_INITIAL);
+      } else batch.truncate(0);
     }
     this.#writing = false;
     for (const w of this.#drainWaiters.splice(0)) w();
@@ -469,24 +486,25 @@ export class SmppSession {
   }
 
   #afterFlush(fn: () => void): void {
-    if (!this.#writing && this.#writeQueue.length === 0) return fn();
+    if (!this.#writing && this.#out.length === 0) return fn();
     this.#drainWaiters.push(fn);
   }
 
+  // `bytes` is one whole PDU as the framer cut it (at least the 16-octet header).
   #dispatch(bytes: Uint8Array): void {
-    const h = decodeSmppHeader(bytes);
-    const command = COMMAND_BY_ID.get(h.command_id);
+    const commandId = headerField(bytes, 4);
+    const command = COMMAND_BY_ID.get(commandId);
     if (command === undefined) {
       this.#o.logger.notice("Answering generic_nack: unknown command_id", {
-        command_id: `0x${h.command_id.toString(16).padStart(8, "0")}`,
+        command_id: `0x${commandId.toString(16).padStart(8, "0")}`,
       });
-      if ((h.command_id & SMPP_RESPONSE_BIT) === 0) {
-        this.#sendResponse("generic_nack", h.sequence_number, SMPP_STATUS.ESME_RINVCMDID);
+      if ((commandId & SMPP_RESPONSE_BIT) === 0) {
+        this.#sendResponse("generic_nack", headerField(bytes, 12), SMPP_STATUS.ESME_RINVCMDID);
       }
       return;
     }
-    if ((h.command_id & SMPP_RESPONSE_BIT) !== 0) {
-      return this.#matchResponse(bytes, h.sequence_number, command);
+    if ((commandId & SMPP_RESPONSE_BIT) !== 0) {
+      return this.#matchResponse(bytes, headerField(bytes, 12), command);
     }
     let pdu: SmppPdu;
     try {
@@ -498,7 +516,7 @@ export class SmppSession {
         command,
         error: e.message,
       });
-      this.#sendResponse(respOf(command), h.sequence_number, status);
+      this.#sendResponse(respOf(command), headerField(bytes, 12), status);
       return;
     }
     if (command === "enquire_link") {
@@ -586,9 +604,8 @@ export class SmppSession {
     if (this.#isClosed) return;
     // §3.3: a response with a non-zero status may have no body; generic_nack never has one.
     const body = fields ?? (status === 0 ? defaultBody(command) : {});
-    let bytes: Uint8Array;
     try {
-      bytes = encodeSmppPdu({
+      encodeSmppPduInto(this.#out, {
         command,
         command_id: SMPP_COMMAND_IDS[command],
         command_status: status,
@@ -600,7 +617,7 @@ export class SmppSession {
       this.#o.logger.error("Cannot encode SMPP response", { command, error: String(e) });
       // A bodiless error response always encodes; generic_nack if even that fails.
       const fallback = command in SMPP_COMMAND_IDS ? command : "generic_nack";
-      bytes = encodeSmppPdu({
+      encodeSmppPduInto(this.#out, {
         command: fallback,
         command_id: SMPP_COMMAND_IDS[fallback],
         command_status: SMPP_STATUS.ESME_RSYSERR,
@@ -609,15 +626,26 @@ export class SmppSession {
         tlvs: [],
       });
     }
-    this.#write(bytes);
+    this.#written();
   }
 }
 
+// A big-endian u32 of the PDU header: command_id at 4, sequence_number at 12.
+function headerField(bytes: Uint8Array, offset: number): number {
+  return ((bytes[offset] << 24) >>> 0) + (bytes[offset + 1] << 16) + (bytes[offset + 2] << 8) +
+    bytes[offset + 3];
+}
+
+// outbind, alert_notification, generic_nack and the responses have no response of their own.
+const RESP_OF = new Map<SmppCommandName, SmppCommandName>(
+  (Object.keys(SMPP_COMMAND_IDS) as SmppCommandName[])
+    .filter((c) => `${c}_resp` in SMPP_COMMAND_IDS)
+    .map((c) => [c, `${c}_resp` as SmppCommandName]),
+);
+
 /** The response command of a request, e.g. submit_sm -> submit_sm_resp. */
 export function respOf(command: SmppCommandName): SmppCommandName {
-  const resp = `${command}_resp`;
-  // outbind, alert_notification, generic_nack and the responses have no response of their own.
-  return resp in SMPP_COMMAND_IDS ? resp as SmppCommandName : "generic_nack";
+  return RESP_OF.get(command) ?? "generic_nack";
 }
 
 // The body an OK response has when the handler gives none (§4: message_id is mandatory).

@@ -194,6 +194,22 @@ function checkTlvs(command: SmppCommandName, tlvs: SmppTlv[]): void {
  *   missing or too long, short_message exceeds 254 octets, or a TLV value does not fit
  */
 export function encodeSmppPdu(pdu: SmppPdu): Uint8Array {
+  const w = new ByteWriter(PROTOCOL, 64);
+  encodeSmppPduInto(w, pdu);
+  return w.finish();
+}
+
+/**
+ * Appends one encoded PDU to `w`, as `encodeSmppPdu` encodes it: for a
+ * transport that gathers several PDUs into one write without a buffer per PDU.
+ * On an error nothing is left appended.
+ *
+ * @param w the output; the PDU starts at its current length
+ * @param pdu the value, as `decodeSmppPdu` returns it
+ * @returns the PDU's length in octets
+ * @throws {EncodeError} as `encodeSmppPdu`
+ */
+export function encodeSmppPduInto(w: ByteWriter, pdu: SmppPdu): number {
   const id = SMPP_COMMAND_IDS[pdu.command];
   if (id === undefined || id !== pdu.command_id) {
     throw new EncodeError(
@@ -204,21 +220,33 @@ export function encodeSmppPdu(pdu: SmppPdu): Uint8Array {
       },
     );
   }
-  const w = new ByteWriter(PROTOCOL, 64);
-  w.u32(0, "command_length").u32(id, "command_id");
-  w.u32(pdu.command_status, "command_status").u32(pdu.sequence_number, "sequence_number");
-  const bodyless = (id & SMPP_RESPONSE_BIT) !== 0 && Object.keys(pdu.fields).length === 0;
-  if (!bodyless) {
-    for (const p of PARAMS[pdu.command]) writeParam(w, p, pdu.fields[p.name]);
+  const start = w.length;
+  try {
+    w.u32(0, "command_length").u32(id, "command_id");
+    w.u32(pdu.command_status, "command_status").u32(pdu.sequence_number, "sequence_number");
+    if (!((id & SMPP_RESPONSE_BIT) !== 0 && isEmpty(pdu.fields))) {
+      for (const p of PARAMS[pdu.command]) writeParam(w, p, pdu.fields[p.name]);
+    }
+    encodeSmppTlvs(w, pdu.tlvs);
+  } catch (e) {
+    w.truncate(start);
+    throw e;
   }
-  encodeSmppTlvs(w, pdu.tlvs);
-  const out = w.finish();
-  new DataView(out.buffer).setUint32(0, out.length);
-  return out;
+  const length = w.length - start;
+  w.patchU32(start, length, "command_length");
+  return length;
+}
+
+// A response with no fields at all is sent without body.
+function isEmpty(fields: SmppFields): boolean {
+  for (const _ in fields) return false;
+  return true;
 }
 
 /** Result of `frameSmppStream`. */
-export type SmppFrame = { pdu: Uint8Array; consumed: number } | { need: "more" };
+export type SmppFrame = { pdu: Uint8Array; consumed: number } | { readonly need: "more" };
+
+const NEED_MORE = Object.freeze({ need: "more" as const });
 
 /**
  * Cuts the first PDU off a TCP byte stream (SMPP 3.4 §3.1: command_length is
@@ -236,16 +264,15 @@ export function frameSmppStream(buffer: Uint8Array, options: { maxPduBytes: numb
     Number.isInteger(options.maxPduBytes) && options.maxPduBytes >= SMPP_HEADER_BYTES,
     "Cannot frame SMPP: maxPduBytes must be an integer of at least 16",
   );
-  if (buffer.length < 4) return { need: "more" };
-  const r = new ByteReader(buffer, PROTOCOL);
-  const length = r.u32("command_length");
+  if (buffer.length < 4) return NEED_MORE;
+  const length = ((buffer[0] << 24) >>> 0) + (buffer[1] << 16) + (buffer[2] << 8) + buffer[3];
   if (length < SMPP_HEADER_BYTES || length > options.maxPduBytes) {
     throw new DecodeError(
       `Cannot frame PDU: command_length ${length} is outside 16-${options.maxPduBytes}`,
       { protocol: PROTOCOL, field: "command_length", offset: 0, code: S.ESME_RINVCMDLEN },
     );
   }
-  if (buffer.length < length) return { need: "more" };
+  if (buffer.length < length) return NEED_MORE;
   return { pdu: buffer.slice(0, length), consumed: length };
 }
 

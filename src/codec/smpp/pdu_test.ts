@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { fromHex } from "../../lib/bytes.ts";
+import { ByteWriter, fromHex } from "../../lib/bytes.ts";
 import { DecodeError } from "../../lib/errors.ts";
 import { fuzzDecoder, runVectors, type Vector } from "../../../tests/support/codec_harness.ts";
 import cases from "../../../tests/vectors/smpp/pdu.json" with { type: "json" };
@@ -11,6 +11,7 @@ import {
   decodeSmppHeader,
   decodeSmppPdu,
   encodeSmppPdu,
+  encodeSmppPduInto,
   findSmppTlv,
   frameSmppStream,
   type SmppPdu,
@@ -107,6 +108,28 @@ Deno.test("encodeSmppPdu() rejects short_message over 254 octets and mismatched 
     () => encodeSmppPdu({ ...pdu, fields: { ...pdu.fields, source_addr: "1".repeat(21) } }),
     { name: "EncodeError" },
   );
+});
+
+Deno.test("encodeSmppPduInto() appends the octets of encodeSmppPdu and leaves nothing on error", () => {
+  const w = new ByteWriter("smpp", 8);
+  w.u8(0xaa, "marker");
+  for (const v of vectors.filter((v) => v.expect !== undefined)) {
+    const pdu = decodeSmppPdu(fromHex(v.hex));
+    const start = w.length;
+    assert.equal(encodeSmppPduInto(w, pdu), w.length - start, v.name);
+    assert.deepEqual(w.written().slice(start), encodeSmppPdu(pdu), v.name);
+  }
+  const before = w.written().slice();
+  const tooLong: SmppPdu = {
+    command: "submit_sm_resp",
+    command_id: 0x80000004,
+    command_status: 0,
+    sequence_number: 1,
+    fields: { message_id: "x".repeat(65) },
+    tlvs: [],
+  };
+  assert.throws(() => encodeSmppPduInto(w, tooLong));
+  assert.deepEqual(w.written(), before);
 });
 
 Deno.test("findSmppTlv() finds message_payload", () => {
