@@ -88,7 +88,8 @@ export function splitBody(
       return reject(S.ESME_RINVESMCLASS, "UDHI is set but the message has no valid UDH");
     }
   }
-  let payload: Uint8Array = octets.slice(udh?.length ?? 0);
+  // A view: the conversions below return new arrays, and nothing writes to either.
+  let payload: Uint8Array = udh === null ? octets : octets.subarray(udh.length);
   try {
     // The only change of message octets the SMSC makes (docs/smpp-mapping.md).
     if (form === "ia5") payload = ia5ToGsm7(payload);
@@ -99,9 +100,10 @@ export function splitBody(
   }
   const alphabet = alphabetOf(form);
   if (alphabet === "gsm7") {
-    const bad = payload.findIndex((b) => b > 0x7f);
-    if (bad >= 0) {
-      return reject(S.ESME_RSUBMITFAIL, `GSM 7-bit octet ${bad} is above 0x7F`);
+    for (let i = 0; i < payload.length; i++) {
+      if (payload[i] > 0x7f) {
+        return reject(S.ESME_RSUBMITFAIL, `GSM 7-bit octet ${i} is above 0x7F`);
+      }
     }
   }
   if (alphabet === "ucs2" && payload.length % 2 !== 0) {
@@ -124,10 +126,19 @@ function fits(alphabet: Alphabet, header: number, payload: number): boolean {
   return partUdl(alphabet, header, payload) <= max;
 }
 
-function buildPart(alphabet: Alphabet, udh: Uint8Array | null, payload: Uint8Array) {
-  const header = udh ?? new Uint8Array(0);
+function buildPart(
+  alphabet: Alphabet,
+  udh: Uint8Array | null,
+  payload: Uint8Array,
+): UserDataPart {
+  if (udh === null) {
+    // Without a header TP-UD is the payload itself (packed for GSM 7 bit).
+    const ud = alphabet === "gsm7" ? packSeptets(payload, 0) : payload;
+    return { udhi: false, udl: payload.length, ud };
+  }
+  const header = udh;
   const data = alphabet === "gsm7"
-    ? packSeptets(payload, udh === null ? 0 : fillBitsAfterUdh(header.length))
+    ? packSeptets(payload, fillBitsAfterUdh(header.length))
     : payload;
   const ud = new Uint8Array(header.length + data.length);
   ud.set(header);

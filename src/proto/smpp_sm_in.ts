@@ -33,6 +33,7 @@ const SM_COMMANDS: ReadonlySet<string> = new Set([
   "submit_multi",
 ]);
 const SAR_NAMES = ["sar_msg_ref_num", "sar_total_segments", "sar_segment_seqnum"] as const;
+const NO_SAR = Object.freeze({ ok: true as const });
 /** registered_delivery bits 1-0: SMSC delivery receipt (§5.2.17). */
 const RECEIPT_BITS = 0x03;
 
@@ -160,6 +161,7 @@ function messageOctets(pdu: SmppPdu): { ok: true; octets: Uint8Array } | SmppRej
 }
 
 function sarOf(pdu: SmppPdu): { ok: true; sar?: Sar } | SmppReject {
+  if (pdu.tlvs.length === 0) return NO_SAR;
   const values = SAR_NAMES.map((n) => findSmppTlv(pdu, n)?.value);
   const present = values.filter((v) => typeof v === "number").length;
   if (present === 0) return { ok: true };

@@ -426,6 +426,7 @@ export class SmppSession {
           if ("need" in cut) break;
           start += cut.consumed;
           this.#lastReceived = this.#o.clock.now();
+          // cut.pdu is a view into buf: #dispatch decodes it before anything awaits.
           this.#dispatch(cut.pdu);
           if (this.#isClosed) return;
           while (

@@ -256,7 +256,8 @@ const NEED_MORE = Object.freeze({ need: "more" as const });
  *
  * @param buffer the bytes received so far
  * @param options maxPduBytes: the largest PDU accepted (at least 16)
- * @returns `{ pdu, consumed }` with the PDU octets (a copy), or `{ need: "more" }`
+ * @returns `{ pdu, consumed }` with the PDU octets (a view into `buffer`: decode it, or
+ *   copy it, before the buffer is reused), or `{ need: "more" }`
  * @throws {DecodeError} field command_length, code ESME_RINVCMDLEN (answer with generic_nack)
  */
 export function frameSmppStream(buffer: Uint8Array, options: { maxPduBytes: number }): SmppFrame {
@@ -273,7 +274,7 @@ export function frameSmppStream(buffer: Uint8Array, options: { maxPduBytes: numb
     );
   }
   if (buffer.length < length) return NEED_MORE;
-  return { pdu: buffer.slice(0, length), consumed: length };
+  return { pdu: buffer.subarray(0, length), consumed: length };
 }
 
 /**
