@@ -9,6 +9,7 @@
  */
 
 import { DecodeError, EncodeError } from "../../lib/errors.ts";
+import { pooledBytes } from "./_pool.ts";
 
 /**
  * Packs septet values (0-127) into octets.
@@ -24,9 +25,10 @@ export function packSeptets(septets: Uint8Array, fillBits = 0): Uint8Array {
       protocol: "gsm0338",
     });
   }
-  const out = new Uint8Array(Math.ceil((fillBits + septets.length * 7) / 8));
+  const out = pooledBytes(Math.ceil((fillBits + septets.length * 7) / 8));
   let bit = fillBits;
-  for (const s of septets) {
+  for (let i = 0; i < septets.length; i++) {
+    const s = septets[i];
     if (s > 0x7f) {
       throw new EncodeError(`Cannot pack septets: value ${s} exceeds 127`, { protocol: "gsm0338" });
     }
@@ -55,7 +57,7 @@ export function unpackSeptets(bytes: Uint8Array, count: number, fillBits = 0): U
       { protocol: "gsm0338", field: "TP-UD" },
     );
   }
-  const out = new Uint8Array(count);
+  const out = pooledBytes(count);
   let bit = fillBits;
   for (let i = 0; i < count; i++) {
     const byte = bit >> 3;

@@ -16,6 +16,7 @@ import {
   SMPP_SHORT_MESSAGE_MAX_BYTES,
 } from "./constants.ts";
 import type { ParamSpec } from "./_params.ts";
+import { pooledCopy } from "./_pool.ts";
 
 /** One destination of submit_multi (SMPP 3.4 §4.5.1.1). */
 export type SmppDestAddress =
@@ -92,7 +93,7 @@ function readShortMessage(r: ByteReader): Uint8Array {
       code: S.ESME_RINVMSGLEN,
     });
   }
-  return r.take(length, "short_message");
+  return pooledCopy(r.view(length, "short_message"));
 }
 
 function readDestAddresses(r: ByteReader): SmppDestAddress[] {

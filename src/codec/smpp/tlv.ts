@@ -14,6 +14,7 @@
 import { type ByteReader, ByteWriter } from "../../lib/bytes.ts";
 import { DecodeError, EncodeError } from "../../lib/errors.ts";
 import { SMPP_STATUS } from "./command_status.ts";
+import { pooledCopy } from "./_pool.ts";
 
 /** Value type of a TLV (SMPP 3.4 §3.1: Integer, C-Octet String, Octet String). */
 export type SmppTlvType = "int8" | "int16" | "int32" | "cstring" | "octets";
@@ -153,7 +154,8 @@ function decodeValue(s: SmppTlvSpec, raw: Uint8Array, r: ByteReader, at: number)
     const nul = raw.indexOf(0);
     if (nul === raw.length - 1) return latin1(raw.subarray(0, nul));
   }
-  return raw;
+  // `raw` is a view into the PDU: the value keeps a copy.
+  return pooledCopy(raw);
 }
 
 /**
@@ -184,9 +186,9 @@ export function decodeSmppTlvs(r: ByteReader): SmppTlv[] {
         { protocol: r.protocol, field: name, offset: at, code: SMPP_STATUS.ESME_RINVOPTPARSTREAM },
       );
     }
-    const raw = r.take(length, name);
+    const raw = r.view(length, name);
     const s = BY_TAG.get(tag);
-    out.push({ tag, name, value: s ? decodeValue(s, raw, r, at) : raw });
+    out.push({ tag, name, value: s ? decodeValue(s, raw, r, at) : pooledCopy(raw) });
   }
   return out;
 }
