@@ -48,16 +48,20 @@ export class FairGate {
    *
    * @returns what the task returns (or throws)
    */
-  async run<T>(key: unknown, task: () => Promise<T>): Promise<T> {
+  run<T>(key: unknown, task: () => Promise<T>): Promise<T> {
     const q = this.#queues.get(key);
-    if (q !== undefined || !this.#mayStart(key)) {
-      await new Promise<void>((start) => {
-        if (q) q.push(start);
-        else this.#queues.set(key, [start]);
-      });
-    } else {
+    if (q === undefined && this.#mayStart(key)) {
       this.#started(key);
+      return this.#execute(key, task);
     }
+    return new Promise<void>((start) => {
+      if (q) q.push(start);
+      else this.#queues.set(key, [start]);
+    }).then(() => this.#execute(key, task));
+  }
+
+  // Runs a task that holds a slot, and frees the slot however the task ends.
+  async #execute<T>(key: unknown, task: () => Promise<T>): Promise<T> {
     try {
       return await task();
     } finally {
