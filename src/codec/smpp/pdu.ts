@@ -139,11 +139,13 @@ export function decodeSmppPdu(bytes: Uint8Array, options: SmppDecodeOptions = {}
     });
   }
   const r = new ByteReader(bytes, PROTOCOL, SMPP_HEADER_BYTES);
-  const fields: SmppFields = {};
+  let fields: SmppFields = {};
   const isResponse = (h.command_id & SMPP_RESPONSE_BIT) !== 0;
   // SMPP 3.4 §4 (e.g. §4.4.2): "The submit_sm_resp PDU Body is not returned if the
   // command_status field contains a non-zero value." Some peers omit it on success too.
-  if (!(isResponse && r.done)) {
+  if (command === "submit_sm" || command === "deliver_sm") {
+    fields = readSubmitFields(r);
+  } else if (!(isResponse && r.done)) {
     for (const p of PARAMS[command]) fields[p.name] = readParam(r, p);
   }
   const tlvs = decodeSmppTlvs(r);
@@ -155,6 +157,53 @@ export function decodeSmppPdu(bytes: Uint8Array, options: SmppDecodeOptions = {}
     sequence_number: h.sequence_number,
     fields,
     tlvs,
+  };
+}
+
+// The layout of submit_sm and deliver_sm (§4.4.1, §4.6.1), read into an object literal:
+// filling `{}` by computed names costs the commonest PDU about 0.4 µs more.
+const SM = PARAMS.submit_sm;
+assert(
+  SM.length === 17 && PARAMS.deliver_sm === SM,
+  "Cannot decode submit_sm: readSubmitFields does not follow the layout table",
+);
+
+function readSubmitFields(r: ByteReader): SmppFields {
+  const service_type = readParam(r, SM[0]);
+  const source_addr_ton = readParam(r, SM[1]);
+  const source_addr_npi = readParam(r, SM[2]);
+  const source_addr = readParam(r, SM[3]);
+  const dest_addr_ton = readParam(r, SM[4]);
+  const dest_addr_npi = readParam(r, SM[5]);
+  const destination_addr = readParam(r, SM[6]);
+  const esm_class = readParam(r, SM[7]);
+  const protocol_id = readParam(r, SM[8]);
+  const priority_flag = readParam(r, SM[9]);
+  const schedule_delivery_time = readParam(r, SM[10]);
+  const validity_period = readParam(r, SM[11]);
+  const registered_delivery = readParam(r, SM[12]);
+  const replace_if_present_flag = readParam(r, SM[13]);
+  const data_coding = readParam(r, SM[14]);
+  const sm_default_msg_id = readParam(r, SM[15]);
+  const short_message = readParam(r, SM[16]);
+  return {
+    service_type,
+    source_addr_ton,
+    source_addr_npi,
+    source_addr,
+    dest_addr_ton,
+    dest_addr_npi,
+    destination_addr,
+    esm_class,
+    protocol_id,
+    priority_flag,
+    schedule_delivery_time,
+    validity_period,
+    registered_delivery,
+    replace_if_present_flag,
+    data_coding,
+    sm_default_msg_id,
+    short_message,
   };
 }
 

@@ -17,6 +17,7 @@ import {
   type SmppPdu,
 } from "./pdu.ts";
 import { SMPP_STATUS } from "./command_status.ts";
+import { PARAMS } from "./_params.ts";
 
 const vectors = cases as Vector[];
 
@@ -130,6 +131,13 @@ Deno.test("encodeSmppPduInto() appends the octets of encodeSmppPdu and leaves no
   };
   assert.throws(() => encodeSmppPduInto(w, tooLong));
   assert.deepEqual(w.written(), before);
+});
+
+Deno.test("decodeSmppPdu() gives submit_sm and deliver_sm every field of the layout table, in order", () => {
+  for (const v of vectors.filter((v) => /^(submit|deliver)_sm /.test(v.name) && v.expect)) {
+    const pdu = decodeSmppPdu(fromHex(v.hex));
+    assert.deepEqual(Object.keys(pdu.fields), PARAMS[pdu.command].map((p) => p.name), v.name);
+  }
 });
 
 Deno.test("findSmppTlv() finds message_payload", () => {
