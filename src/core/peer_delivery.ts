@@ -34,6 +34,8 @@ import type { FrameConnection } from "../transport/unix_socket.ts";
 import type { ActiveSet } from "./active_set.ts";
 import { IdQueue } from "../lib/id_queue.ts";
 
+const UTF8 = new TextDecoder();
+
 /** The largest message id the record keeps for the upstream (the dest_info field). */
 const MESSAGE_ID_CHARS_MAX = 28;
 
@@ -184,8 +186,8 @@ export class PeerDelivery {
     try {
       if (current !== undefined) {
         if (response.result === "ok") {
-          const messageId = new TextDecoder().decode(response.extraInfo);
-          await this.#discharge(id, current, "delivered", 0, peer === "" ? messageId : "");
+          const messageId = peer === "" ? UTF8.decode(response.extraInfo) : "";
+          await this.#discharge(id, current, "delivered", 0, messageId);
         } else {
           const result = { kind: response.result, cause: response.cause } as const;
           await this.#settle(id, current, result, now);

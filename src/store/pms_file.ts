@@ -177,8 +177,19 @@ export class PmsFile extends PmsReader {
     // the content the previous one queued; different records go ahead at
     // once, and all writes join the group commit, so many updates share one
     // fdatasync.
-    const previous = this.#updates.get(index) ?? Promise.resolve();
-    const queued = previous.then(() => this.#queueUpdate(index, rec));
+    const previous = this.#updates.get(index);
+    const knownEntryTimeMs = this.#activeEntryTimes.get(index);
+    if (previous === undefined && knownEntryTimeMs !== undefined) {
+      // The common case, checked at once: nothing queued for this record and
+      // its entry time known from memory.
+      try {
+        this.#usable("update");
+        return this.#enqueue(index, this.#checkedUpdate(index, rec, knownEntryTimeMs));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    const queued = (previous ?? Promise.resolve()).then(() => this.#queueUpdate(index, rec));
     const settled = queued.then(() => {}, () => {});
     this.#updates.set(index, settled);
     settled.then(() => {
@@ -197,14 +208,20 @@ export class PmsFile extends PmsReader {
       assert(old.state === "active", `Cannot update PMS record ${index}: it is historical`);
       oldEntryTimeMs = old.entryTimeMs;
     }
+    // Wrapped, so that awaiting this function does not wait for durability.
+    return { durable: this.#enqueue(index, this.#checkedUpdate(index, rec, oldEntryTimeMs)) };
+  }
+
+  /** Checks an update against the record's entry time, notes it, and encodes it. */
+  #checkedUpdate(index: number, rec: PmsRecord, oldEntryTimeMs: number): Uint8Array {
     assert(
       oldEntryTimeMs === rec.entryTimeMs,
       `Cannot update PMS record ${index}: entry time ${rec.entryTimeMs} differs from ${oldEntryTimeMs}`,
     );
+    const bytes = encodePmsRecord(rec);
     if (rec.state === "active") this.#activeEntryTimes.set(index, rec.entryTimeMs);
     else this.#activeEntryTimes.delete(index);
-    // Wrapped, so that awaiting this function does not wait for durability.
-    return { durable: this.#enqueue(index, encodePmsRecord(rec)) };
+    return bytes;
   }
 
   /** Reads a record, including one not yet synced. */
