@@ -185,7 +185,7 @@ export class FrameConnection {
         timeoutMs,
       });
       this.#armTimer(deadline);
-      this.#scheduleFlush();
+      if (!this.#writing) this.#flush();
     });
   }
 
@@ -246,15 +246,6 @@ export class FrameConnection {
     this.#answersQueued = 0;
     this.#slotFree?.();
     this.#resolveClosed(info);
-  }
-
-  // The write starts once the current microtasks have run, so that every
-  // frame produced in the same turn (the answers to one group commit, the
-  // requests of one burst) goes out in one write.
-  #scheduleFlush(): void {
-    if (this.#writing) return;
-    this.#writing = true;
-    queueMicrotask(() => this.#flush());
   }
 
   // Writes everything queued, coalescing frames into one write so that a
@@ -409,7 +400,7 @@ export class FrameConnection {
       return this.#handlerFailed(request, e);
     }
     this.#answersQueued++;
-    this.#scheduleFlush();
+    if (!this.#writing) this.#flush();
   }
 
   #handlerFailed(request: Request, e: unknown): void {
