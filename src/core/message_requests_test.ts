@@ -95,7 +95,7 @@ Deno.test("MessageRequests.replace() puts the new text in the active set before 
     assert.deepEqual(r, { type: "REPLACE", result: "ok", index: 0 });
     assert.equal(c.writes.length, 1);
     assert.deepEqual(c.writes[0].rec.ud, HI);
-    assert.equal(c.writes[0].activeAtWrite, c.writes[0].rec, "in memory before the write");
+    assert.deepEqual(c.writes[0].activeAtWrite, c.writes[0].rec, "in memory before the write");
     assert.deepEqual(c.file.get(0)?.ud, HI);
   });
 });

@@ -204,7 +204,7 @@ export class MtDelivery {
       }));
       ids.forEach((id, i) => {
         const next = written[i];
-        if (next === undefined || this.#d.active.get(id) === undefined) return;
+        if (next === undefined || !this.#d.active.has(id)) return;
         this.#d.active.set(id, next);
         this.#coreCustody.push(id);
       });
@@ -284,7 +284,7 @@ export class MtDelivery {
       r = undefined;
     }
     this.#transferring.delete(id);
-    if (this.#d.active.get(id) === undefined) return;
+    if (!this.#d.active.has(id)) return;
     if (r?.result === "ok" && this.#mtHandler === conn && !conn.isClosed) {
       this.#held.add(id);
       return;
@@ -330,10 +330,14 @@ export class MtDelivery {
       if (this.#lookupsOutstanding.has(msisdn)) continue;
       const keep: number[] = [];
       for (const id of ids) {
-        const rec = this.#d.active.get(id);
-        if (rec === undefined) continue;
-        if (rec.expiryTimeMs <= now) await this.#d.discharge(id, rec, "expired", rec.cause);
-        else keep.push(id);
+        const expiry = this.#d.active.expiryOf(id);
+        if (expiry === undefined) continue;
+        if (expiry > now) {
+          keep.push(id);
+          continue;
+        }
+        const rec = this.#d.active.get(id)!;
+        await this.#d.discharge(id, rec, "expired", rec.cause);
       }
       if (keep.length === 0) {
         this.#lookups.delete(msisdn);
@@ -341,8 +345,9 @@ export class MtDelivery {
       } else this.#lookups.set(msisdn, keep);
     }
     for (const id of [...this.#coreCustody]) {
-      const rec = this.#d.active.get(id);
-      if (rec !== undefined && rec.expiryTimeMs <= now) {
+      const expiry = this.#d.active.expiryOf(id);
+      if (expiry !== undefined && expiry <= now) {
+        const rec = this.#d.active.get(id)!;
         this.#coreCustody.splice(this.#coreCustody.indexOf(id), 1);
         await this.#d.discharge(id, rec, "expired", rec.cause);
       }

@@ -26,7 +26,7 @@
  * @module
  */
 
-import { encodePmsRecord, type PmsRecord } from "../codec/pms/mod.ts";
+import type { PmsRecord } from "../codec/pms/mod.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../lib/log.ts";
 import { addAttempt, jitterFor, outcomeOf, type RetrySchedule } from "../proto/retry.ts";
@@ -142,10 +142,10 @@ export class PeerDelivery {
       q.handler && !q.handler.isClosed && q.outstanding.size < this.#d.window && q.ready.length > 0
     ) {
       const id = q.ready.shift()!;
-      const rec = this.#d.active.get(id);
-      if (rec === undefined) continue; // cancelled or discharged meanwhile
+      const bytes = this.#d.active.bytes(id);
+      if (bytes === undefined) continue; // cancelled or discharged meanwhile
       q.outstanding.add(id);
-      void this.#deliver(peer, q, q.handler, id, rec);
+      void this.#deliver(peer, q, q.handler, id, bytes);
     }
   }
 
@@ -154,14 +154,16 @@ export class PeerDelivery {
     q: PeerQueue,
     conn: FrameConnection,
     id: number,
-    rec: PmsRecord,
+    record: Uint8Array,
   ): Promise<void> {
     let response;
     try {
-      response = await conn.request(
-        { type: "DELIVER_TO_PEER", index: id, record: encodePmsRecord(rec) },
+      // The record's bytes are copied into the frame here, before any await.
+      const sent = conn.request(
+        { type: "DELIVER_TO_PEER", index: id, record },
         this.#d.requestTimeoutMs,
       );
+      response = await sent;
     } catch (e) {
       // No answer: custody was never handed over. Back to the head, no attempt counted.
       q.outstanding.delete(id);
@@ -272,8 +274,9 @@ export class PeerDelivery {
     }
     for (const [peer, q] of this.#queues) {
       for (const id of q.ready.toArray()) {
-        const rec = this.#d.active.get(id);
-        if (rec !== undefined && rec.expiryTimeMs <= now) {
+        const expiry = this.#d.active.expiryOf(id);
+        if (expiry !== undefined && expiry <= now) {
+          const rec = this.#d.active.get(id)!;
           q.ready.remove(id);
           await this.#discharge(id, rec, "expired", rec.cause, "");
         }

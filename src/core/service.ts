@@ -23,7 +23,7 @@
  * @module
  */
 
-import { decodePmsRecord, type PmsRecord } from "../codec/pms/mod.ts";
+import { decodePmsRecord, encodePmsRecord, type PmsRecord } from "../codec/pms/mod.ts";
 import {
   admissionReason,
   type AdmissionReasonName,
@@ -289,9 +289,10 @@ export class CoreService {
   async #store(rec: PmsRecord, duplicateKey?: string): Promise<number | undefined> {
     const { store, active } = this.#d;
     const id = this.#d.baseId + store.recordCount;
-    if (rec.state === "active") active.set(id, rec, duplicateKey);
+    const bytes = encodePmsRecord(rec);
+    if (rec.state === "active") active.set(id, rec, duplicateKey, bytes);
     try {
-      await store.append(rec);
+      await store.append(rec, bytes);
     } catch (e) {
       active.delete(id);
       this.#d.onFatal(e as Error);

@@ -140,23 +140,25 @@ export class PmsFile extends PmsReader {
    * with it only once the record is on stable storage.
    *
    * @param rec the record; `entryTimeMs` must not be before `lastEntryTimeMs`
+   * @param bytes `rec` already encoded (`encodePmsRecord`), to save encoding it again;
+   *   not to be changed afterwards
    * @returns the record's index (its message id in this file)
    * @throws {EncodeError} when the record does not encode
    * @throws {AssertionError} when entry time goes backwards or the store is closed
    * @throws {Error} when the store has failed (sticky), with the failure as `cause`
    */
-  append(rec: PmsRecord): Promise<number> {
+  append(rec: PmsRecord, bytes?: Uint8Array): Promise<number> {
     try {
       this.#usable("append to");
       assert(
         rec.entryTimeMs >= this.#lastEntryTimeMs,
         `Cannot append to pms.bin: entry time ${rec.entryTimeMs} is before the last one ${this.#lastEntryTimeMs}`,
       );
-      const bytes = encodePmsRecord(rec);
+      const encoded = bytes ?? encodePmsRecord(rec);
       const index = this.count++;
       this.#lastEntryTimeMs = rec.entryTimeMs;
       if (rec.state === "active") this.#activeEntryTimes.set(index, rec.entryTimeMs);
-      return this.#enqueue(index, bytes).then(() => index);
+      return this.#enqueue(index, encoded).then(() => index);
     } catch (e) {
       return Promise.reject(e);
     }

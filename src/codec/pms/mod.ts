@@ -37,6 +37,7 @@ export {
   decodePmsRecord,
   encodePmsRecord,
   peekEntryTimeMs,
+  peekExpiryTimeMs,
   sealPmsRecord,
 } from "./record.ts";
 export { examplePmsRecord } from "./example.ts";

@@ -140,6 +140,18 @@ export function peekEntryTimeMs(bytes: Uint8Array, offset = 0): number {
   return readU48(bytes, offset + PMS_FIELD.entry_time_ms.offset);
 }
 
+/**
+ * Reads the expiry time of a record without checking it (a record the
+ * caller encoded or verified itself).
+ *
+ * @param bytes the input
+ * @param offset where the record starts
+ * @returns expiry time, ms since the epoch
+ */
+export function peekExpiryTimeMs(bytes: Uint8Array, offset = 0): number {
+  return readU48(bytes, offset + PMS_FIELD.expiry_time_ms.offset);
+}
+
 function hex8(v: number): string {
   return v.toString(16).padStart(8, "0");
 }
