@@ -351,6 +351,7 @@ export class CoreService {
       active: String(active.size),
       historical_mb: String(this.#historicalMb),
       store_syncs: String(store.syncCount),
+      ...syncEntries(store.syncLatency()),
     };
     for (const [cls, n] of Object.entries(active.countByDestClass())) {
       entries[`active_${cls}`] = String(n);
@@ -358,4 +359,13 @@ export class CoreService {
     Object.assign(entries, this.#delivery.counts(), this.#mt.counts(), this.#roles.statusEntries());
     return Object.entries(entries).map(([key, value]) => ({ key, value }));
   }
+}
+
+/** The store's recent group-commit times, for STATUS (ms, two decimals). */
+function syncEntries(t: { p50: number; p99: number; max: number }): Record<string, string> {
+  return {
+    store_sync_ms_p50: t.p50.toFixed(2),
+    store_sync_ms_p99: t.p99.toFixed(2),
+    store_sync_ms_max: t.max.toFixed(2),
+  };
 }

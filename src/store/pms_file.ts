@@ -38,6 +38,9 @@ import {
 
 const log = new Logger("store.pms");
 
+/** How many recent write+sync cycles `syncLatency` summarises. */
+const SYNC_TIMES = 1024;
+
 /** Options of `PmsFile.open`. */
 export interface PmsFileOptions {
   /** Largest batch of one write+sync, in records; also bounds a torn tail. Default 4096. */
@@ -70,6 +73,8 @@ export class PmsFile extends PmsReader {
   #closed = false;
   #lastEntryTimeMs: number;
   #syncCount = 0;
+  /** Milliseconds of the last `SYNC_TIMES` write+sync cycles, a ring. */
+  readonly #syncMs = new Float64Array(SYNC_TIMES);
   /** The last queued update of each record with one in progress, by index. */
   readonly #updates = new Map<number, Promise<unknown>>();
 
@@ -128,6 +133,22 @@ export class PmsFile extends PmsReader {
   /** Syncs issued so far (metrics, and the group commit test). */
   get syncCount(): number {
     return this.#syncCount;
+  }
+
+  /**
+   * Milliseconds a group commit (write and fdatasync of one batch) took over
+   * the last 1024 of them: the floor under every SUBMIT's latency, and the
+   * first thing to look at when acknowledgements are slow.
+   */
+  syncLatency(): { p50: number; p99: number; max: number } {
+    const n = Math.min(this.#syncCount, SYNC_TIMES);
+    if (n === 0) return { p50: 0, p99: 0, max: 0 };
+    const sorted = this.#syncMs.slice(0, n).sort();
+    return {
+      p50: sorted[Math.floor(n / 2)],
+      p99: sorted[Math.floor(n * 0.99)],
+      max: sorted[n - 1],
+    };
   }
 
   /** The error that made the store fail, or null. */
@@ -263,9 +284,10 @@ export class PmsFile extends PmsReader {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.#batchRecordsMax);
       try {
+        const started = performance.now();
         await this.#writeBatch(batch);
-        this.#syncCount++;
         await this.io.syncData();
+        this.#syncMs[this.#syncCount++ % SYNC_TIMES] = performance.now() - started;
       } catch (e) {
         this.#fail(e, batch);
         break;

@@ -83,6 +83,7 @@ export async function submitScenario(
       (_, i) => encodePmsRecord(cliRecord("+12125550100", "+12125550101", `bench ${i}`)),
     );
     const latencies: number[] = [];
+    let syncP99 = 0;
     const seconds = await pipelined(
       `${dir}/state/core.sock`,
       clients,
@@ -99,12 +100,24 @@ export async function submitScenario(
         }
         latencies.push(performance.now() - start);
       },
+      async (c) => {
+        syncP99 = await groupCommitP99(c);
+      },
     );
-    return figures(latencies, seconds);
+    const f = figures(latencies, seconds);
+    return kind === "submit" ? { ...f, "group commit p99 ms": syncP99 } : f;
   } finally {
     await core.stop();
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/**
+ * The 99th percentile of core's recent write+fdatasync cycles (STATUS
+ * `store_sync_ms_p99`): the storage's share of every SUBMIT's latency.
+ */
+async function groupCommitP99(c: CoreClient): Promise<number> {
+  return Number((await c.status()).find((e) => e.key === "store_sync_ms_p99")?.value ?? NaN);
 }
 
 /**
@@ -141,15 +154,17 @@ export async function deliverScenario(
     const reader0 = handler.stdout.getReader();
     await reader0.read(); // "ready"
     const bytes = encodePmsRecord(cliRecord("+12125550100", "+442071234567", "bench"));
+    let syncP99 = 0;
     const seconds = await pipelined(sock, clients, window, total, async (c) => {
       const r = await c.submit(bytes);
       if (r.result !== "ok") throw new Error(r.reason.text);
     }, async (c) => {
       // Until every message is discharged.
       for (let i = 0; i < 6000; i++) {
-        if ((await c.status()).find((e) => e.key === "active")?.value === "0") return;
+        if ((await c.status()).find((e) => e.key === "active")?.value === "0") break;
         await new Promise((r) => setTimeout(r, 5));
       }
+      syncP99 = await groupCommitP99(c);
     });
     handler.kill("SIGTERM");
     await handler.status;
@@ -163,7 +178,7 @@ export async function deliverScenario(
       },
     }, { historical: "decode" });
     await reader.close();
-    return figures(latencies, seconds);
+    return { ...figures(latencies, seconds), "group commit p99 ms": syncP99 };
   } finally {
     await core.stop();
     await Deno.remove(dir, { recursive: true });
