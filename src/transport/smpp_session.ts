@@ -29,6 +29,12 @@
  * - a known request whose body does not decode: its own response with the
  *   decoder's status and no body (§3.3).
  *
+ * Writes: PDUs are encoded straight into one of two output buffers; at the
+ * end of the microtask round that produced the first of them, the whole buffer
+ * goes to the socket in one write while new PDUs fill the other, so that the
+ * answers a batch from core resolves together cost one system call. Inbound
+ * PDUs are views into the read buffer, decoded before the loop reads again.
+ *
  * Timers: one supervision timer per session sweeps expired requests, sends
  * enquire_link after `enquireLinkMs` without traffic and closes after
  * `inactivityMs` without any PDU from the peer.
