@@ -100,6 +100,13 @@ for (const [clients, window] of [[8, 32], [4, 32]]) {
     rows,
   );
 }
+// The latency at issue #4's target rate: an offered load of 20,000 SUBMITs/s.
+const paced = quick ? 5_000 : 20_000;
+await repeat(
+  `SUBMIT -> DELIVER_TO_PEER -> discharge, offered at ${paced}/s, 8 clients x window 32, ${total} messages`,
+  () => deliverScenario(8, 32, total, paced),
+  rows,
+);
 
 // The downlink (issue #5): every scenario once per round on a fresh site, so
 // that the ratio to the bare server compares figures of the same minute.
