@@ -275,6 +275,13 @@ export class SmppSession {
     if (this.#isClosed) return;
     this.#isClosed = true;
     this.#supervisor?.cancel();
+    // PDUs encoded in this turn whose write has not started yet (the write waits for the end
+    // of the turn's microtasks): start it now, as an unbuffered write would have been, so that
+    // a close in the same turn does not drop answers already produced. Never beside a write in
+    // progress, which may still have octets to send first.
+    if (this.#writingBytes === 0 && this.#out.length > 0) {
+      this.#conn.write(this.#out.written()).catch(() => {});
+    }
     try {
       this.#conn.close();
     } catch {

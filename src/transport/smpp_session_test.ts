@@ -237,3 +237,34 @@ Deno.test("SmppSession answers outbind and alert_notification, which have no res
   client.close();
   await server.closed;
 });
+
+Deno.test("SmppSession sends the answers produced before a close in the same turn", async () => {
+  const { accepted, client } = await pair();
+  const server: SmppSession = new SmppSession(accepted, () => {
+    // The enquire_link before this PDU was answered in this same turn.
+    server.close();
+    return { status: 0 };
+  }, OPTIONS);
+  const enquire = encodeSmppPdu({
+    command: "enquire_link",
+    command_id: SMPP_COMMAND_IDS.enquire_link,
+    command_status: 0,
+    sequence_number: 7,
+    fields: {},
+    tlvs: [],
+  });
+  const submit = encodeSmppPdu({
+    command: "submit_sm",
+    command_id: SMPP_COMMAND_IDS.submit_sm,
+    command_status: 0,
+    sequence_number: 8,
+    fields: SUBMIT,
+    tlvs: [],
+  });
+  await client.write(new Uint8Array([...enquire, ...submit]));
+  const resp = decodeSmppPdu(await readPdu(client));
+  strictEqual(resp.command, "enquire_link_resp");
+  strictEqual(resp.sequence_number, 7);
+  await server.closed;
+  client.close();
+});
