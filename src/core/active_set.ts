@@ -51,6 +51,8 @@ export class ActiveSet {
   readonly #countByClass = [0, 0, 0, 0];
   #oldestHint = 0;
   #newest = -1;
+  /** No active record expires before this (a lower bound; see `mayHaveExpired`). */
+  #expiryBound = Infinity;
   readonly duplicates = new DuplicateIndex();
 
   /** How many records are active. */
@@ -109,7 +111,27 @@ export class ActiveSet {
     this.#classOfSlot[slot] = cls;
     this.#countByClass[cls]++;
     this.#slabs[Math.floor(slot / SLAB_RECORDS)].set(bytes, offsetOf(slot));
+    if (rec.expiryTimeMs < this.#expiryBound) this.#expiryBound = rec.expiryTimeMs;
     if (key !== undefined) this.duplicates.add(key, id);
+  }
+
+  /**
+   * Whether some active record may have expired by `nowMs`: false means none
+   * has, so the once-a-second expiry scans of the queues can be skipped
+   * (they cost time per queued message). After a scan, `refreshExpiryBound`.
+   */
+  mayHaveExpired(nowMs: number): boolean {
+    return nowMs >= this.#expiryBound;
+  }
+
+  /** Recomputes the expiry bound from the active records' bytes (after an expiry scan). */
+  refreshExpiryBound(): void {
+    let bound = Infinity;
+    for (const slot of this.#slotOf.values()) {
+      const expiry = peekExpiryTimeMs(this.#slabs[Math.floor(slot / SLAB_RECORDS)], offsetOf(slot));
+      if (expiry < bound) bound = expiry;
+    }
+    this.#expiryBound = bound;
   }
 
   /** Removes a record that became historical. */

@@ -323,10 +323,15 @@ export class MtDelivery {
     }
   }
 
-  /** Retries due lookups and transfers, and expires overdue messages in core custody. */
-  async tick(): Promise<void> {
+  /**
+   * Retries due lookups and transfers, and expires overdue messages in core custody.
+   *
+   * @param expire whether to look for expired messages (false when the
+   *   active set says none can have expired)
+   */
+  async tick(expire = true): Promise<void> {
     const now = this.#d.clock.now();
-    for (const [msisdn, ids] of [...this.#lookups]) {
+    for (const [msisdn, ids] of expire ? [...this.#lookups] : []) {
       if (this.#lookupsOutstanding.has(msisdn)) continue;
       const keep: number[] = [];
       for (const id of ids) {
@@ -344,7 +349,7 @@ export class MtDelivery {
         this.#lookupRetryAt.delete(msisdn);
       } else this.#lookups.set(msisdn, keep);
     }
-    for (const id of [...this.#coreCustody]) {
+    for (const id of expire ? [...this.#coreCustody] : []) {
       const expiry = this.#d.active.expiryOf(id);
       if (expiry !== undefined && expiry <= now) {
         const rec = this.#d.active.get(id)!;

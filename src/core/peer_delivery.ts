@@ -256,23 +256,33 @@ export class PeerDelivery {
     await this.#d.discharge(id, withId, disposition, cause);
   }
 
-  /** Requeues messages whose retry time has come and expires overdue ones; call about once a second. */
-  async tick(): Promise<void> {
+  /**
+   * Requeues messages whose retry time has come and expires overdue ones; call about once a second.
+   *
+   * @param expire whether to look for expired messages in the ready queues
+   *   (false when the active set says none can have expired)
+   */
+  async tick(expire = true): Promise<void> {
     const now = this.#d.clock.now();
     for (const [id, at] of [...this.#retryAt]) {
-      const rec = this.#d.active.get(id);
-      if (rec === undefined) {
+      const expiry = this.#d.active.expiryOf(id);
+      if (expiry === undefined) {
         this.#retryAt.delete(id);
         continue;
       }
-      if (rec.expiryTimeMs <= now) {
+      if (expiry <= now) {
+        const rec = this.#d.active.get(id)!;
         await this.#discharge(id, rec, "expired", rec.cause, "");
       } else if (at <= now) {
         this.#retryAt.delete(id);
-        this.enqueue(id, rec);
+        this.enqueue(id, this.#d.active.get(id)!);
       }
     }
     for (const [peer, q] of this.#queues) {
+      if (!expire) {
+        this.#pump(peer);
+        continue;
+      }
       for (const id of q.ready.toArray()) {
         const expiry = this.#d.active.expiryOf(id);
         if (expiry !== undefined && expiry <= now) {

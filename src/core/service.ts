@@ -205,8 +205,12 @@ export class CoreService {
 
   /** Retries and expiries that are due; the server calls it about once a second. */
   async tick(): Promise<void> {
-    await this.#delivery.tick();
-    await this.#mt.tick();
+    // The expiry scans look at every queued message; skipped while no
+    // active message can have expired yet.
+    const expire = this.#d.active.mayHaveExpired(this.#d.clock.now());
+    await this.#delivery.tick(expire);
+    await this.#mt.tick(expire);
+    if (expire) this.#d.active.refreshExpiryBound();
   }
 
   /** Answers one request from a client. */
