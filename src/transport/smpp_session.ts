@@ -69,6 +69,8 @@ export interface SmppReply {
   tlvs?: SmppTlv[];
   /** Send nothing back: for alert_notification, which has no response (§4.12.1). */
   noResponse?: boolean;
+  /** Close the session once this response has been written (a refused bind that ends it). */
+  closeAfter?: SmppCloseInfo;
 }
 
 /** Answers one request (never enquire_link, unbind or a response). */
@@ -596,6 +598,8 @@ export class SmppSession {
         reply.fields,
         reply.tlvs,
       );
+      const closeInfo = reply.closeAfter;
+      if (closeInfo !== undefined) this.#afterFlush(() => this.close(closeInfo));
     } catch (e) {
       this.#o.logger.error("Cannot answer SMPP request: handler failed", {
         command: pdu.command,

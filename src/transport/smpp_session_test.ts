@@ -268,3 +268,44 @@ Deno.test("SmppSession sends the answers produced before a close in the same tur
   await server.closed;
   client.close();
 });
+
+Deno.test("SmppSession: a reply with closeAfter is written first, then the session closes", async () => {
+  const { accepted, client } = await pair();
+  const server = new SmppSession(accepted, async () => {
+    await new Promise((r) => setTimeout(r, 5)); // answered later than the PDU's own turn
+    return {
+      status: SMPP_STATUS.ESME_RBINDFAIL,
+      closeAfter: { reason: "local", detail: "refused" },
+    };
+  }, OPTIONS);
+  await client.write(encodeSmppPdu({
+    command: "bind_transceiver",
+    command_id: SMPP_COMMAND_IDS.bind_transceiver,
+    command_status: 0,
+    sequence_number: 3,
+    fields: {
+      system_id: "acme01",
+      password: "x",
+      system_type: "",
+      interface_version: 0x34,
+      addr_ton: 0,
+      addr_npi: 0,
+      address_range: "",
+    },
+    tlvs: [],
+  }));
+  const resp = decodeSmppPdu(await readPdu(client));
+  deepStrictEqual([resp.command, resp.command_status, resp.sequence_number], [
+    "bind_transceiver_resp",
+    SMPP_STATUS.ESME_RBINDFAIL,
+    3,
+  ]);
+  const ended = await Promise.race([
+    server.closed,
+    new Promise((r) => setTimeout(() => r("still open"), 2000)),
+  ]);
+  server.close(); // a no-op when it closed by itself, as it should have
+  deepStrictEqual(ended, { reason: "local", detail: "refused" });
+  strictEqual(await client.read(new Uint8Array(16)), null);
+  client.close();
+});

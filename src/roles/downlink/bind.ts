@@ -153,10 +153,11 @@ export class EsmeBind {
         mode,
         reason: verdict.reason,
       });
-      if (verdict.close) {
-        queueMicrotask(() => this.session.close({ reason: "local", detail: verdict.reason }));
-      }
-      return { status: verdict.status };
+      // The refusal goes out first; then the session ends.
+      const closeAfter = verdict.close
+        ? { reason: "local", detail: verdict.reason } as const
+        : undefined;
+      return { status: verdict.status, closeAfter };
     }
     if (this.session.isClosed) return { status: SMPP_STATUS.ESME_RBINDFAIL };
     // Binds from other addresses may have completed during the password check: count again,
