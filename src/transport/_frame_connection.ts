@@ -85,6 +85,15 @@ const READ_CHUNK_BYTES = 65536;
 const OUT_BYTES_INITIAL = 16384;
 let nextConnectionId = 1;
 
+/**
+ * Resolves after a few microtask turns: enough for the code awaiting a
+ * response (an `await` on `request()`, and the synchronous steps after it) to
+ * run before the next frame is dispatched.
+ */
+async function afterPendingContinuations(): Promise<void> {
+  for (let i = 0; i < 4; i++) await undefined;
+}
+
 /** The id the next connection will get (for the server's log instance). */
 export function peekConnectionId(): number {
   return nextConnectionId;
@@ -284,6 +293,8 @@ export class FrameConnection {
     let buf = new Uint8Array(capacity);
     let start = 0;
     let end = 0;
+    // A response was matched since the last request was dispatched.
+    let answered = false;
     try {
       while (!this.#isClosed) {
         for (;;) {
@@ -292,6 +303,16 @@ export class FrameConnection {
           });
           if ("need" in r) break;
           start += r.consumed;
+          if (r.frame.kind === "request" && answered) {
+            // The peer sent this request after reading our earlier request's
+            // answer (MT_DISCHARGE after the MT_TRANSFER it answered): let the
+            // code awaiting that answer run first, so that it sees the frames
+            // in the order they came.
+            await afterPendingContinuations();
+            answered = false;
+            if (this.#isClosed) return;
+          }
+          answered ||= r.frame.kind === "response";
           const full = this.#dispatch(r.frame);
           if (full !== undefined) await full;
           if (this.#isClosed) return;

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
-import { encodeFrame, PMS_RECORD_BYTES, type Request, type Response } from "../codec/frame/mod.ts";
-import { fromHex } from "../lib/bytes.ts";
+import {
+  encodeFrame,
+  frameStream,
+  PMS_RECORD_BYTES,
+  type Request,
+  type Response,
+} from "../codec/frame/mod.ts";
+import { concatBytes, fromHex } from "../lib/bytes.ts";
 import { setLogSink } from "../lib/log.ts";
 import {
   ConnectionClosedError,
@@ -351,5 +357,54 @@ Deno.test("server close() ends every connection and rejects their pending reques
     assert.ok((await pending) instanceof ConnectionClosedError);
     assert.equal((await client.closed).reason, "end-of-stream");
     assert.equal(server.connections.size, 0);
+  });
+});
+
+Deno.test("a request that follows the answer to ours is handled after the code awaiting that answer", async () => {
+  await withSocket(async (path) => {
+    const seen: string[] = [];
+    const server = await listenUnix(path, {
+      handler: (request) => {
+        seen.push(`handled ${request.type}`);
+        return { type: "MT_DISCHARGE", result: "ok" };
+      },
+    });
+    // A raw client: it answers MT_TRANSFER and sends MT_DISCHARGE right behind it, in one write.
+    const raw = await Deno.connect({ transport: "unix", path });
+    while (server.connections.size === 0) await new Promise((r) => setTimeout(r, 1));
+    const [conn] = server.connections;
+    const answered = conn.request({ type: "MT_TRANSFER", index: 1, record: RECORD }).then((r) => {
+      seen.push(`awaited the ${r.type} answer`);
+    });
+    const got = new Uint8Array(4096);
+    let n = 0;
+    let parsed;
+    while (!(parsed = frameStream(got.subarray(0, n))) || "need" in parsed) {
+      n += (await raw.read(got.subarray(n)))!;
+    }
+    const tid = parsed.frame.transactionId;
+    await raw.write(concatBytes([
+      encodeFrame({
+        kind: "response",
+        transactionId: tid,
+        response: { type: "MT_TRANSFER", result: "ok" },
+      }),
+      encodeFrame({
+        kind: "request",
+        transactionId: 1,
+        request: {
+          type: "MT_DISCHARGE",
+          index: 1,
+          disposition: 1,
+          cause: 0,
+          extraInfo: new Uint8Array(0),
+        },
+      }),
+    ]));
+    await answered;
+    while (seen.length < 2) await new Promise((r) => setTimeout(r, 1));
+    assert.deepEqual(seen, ["awaited the MT_TRANSFER answer", "handled MT_DISCHARGE"]);
+    raw.close();
+    await server.close();
   });
 });
