@@ -1,4 +1,12 @@
-import { ByteReader, bytesEqual, ByteWriter, fromHex, toHex } from "./bytes.ts";
+import {
+  ByteReader,
+  bytesEqual,
+  ByteWriter,
+  fromHex,
+  pooledBytes,
+  pooledCopy,
+  toHex,
+} from "./bytes.ts";
 import { DecodeError, EncodeError } from "./errors.ts";
 
 function throws(fn: () => unknown, cls: new (...a: never[]) => Error) {
@@ -43,4 +51,32 @@ Deno.test("fromHex() accepts separators and rejects bad digits", () => {
   }
   throws(() => fromHex("abc"), DecodeError);
   throws(() => fromHex("zz"), DecodeError);
+});
+
+Deno.test("pooledBytes() returns zeroed arrays that share no bytes with each other", () => {
+  const arrays = Array.from({ length: 2000 }, (_, i) => {
+    const a = pooledBytes(1 + (i % 9));
+    if (!a.every((b) => b === 0)) throw new Error(`array ${i} not zeroed`);
+    a.fill(i & 0xff);
+    return a;
+  });
+  arrays.forEach((a, i) => {
+    if (!a.every((b) => b === (i & 0xff))) throw new Error(`array ${i} overwritten`);
+  });
+  if (pooledBytes(5000).length !== 5000) throw new Error("large array");
+});
+
+Deno.test("pooledCopy() returns copies that share no bytes with the input or each other", () => {
+  const source = new Uint8Array([1, 2, 3, 4, 5]);
+  const copies = Array.from({ length: 2000 }, (_, i) => {
+    source[0] = i & 0xff;
+    return pooledCopy(source.subarray(0, 1 + (i % 5)));
+  });
+  source.fill(0xee);
+  copies.forEach((c, i) => {
+    const want = [i & 0xff, 2, 3, 4, 5].slice(0, 1 + (i % 5));
+    if (toHex(c) !== toHex(new Uint8Array(want))) throw new Error(`copy ${i} changed`);
+  });
+  const big = new Uint8Array(3000).fill(7);
+  if (!bytesEqual(pooledCopy(big), big)) throw new Error("large copy");
 });

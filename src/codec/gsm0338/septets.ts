@@ -9,7 +9,7 @@
  */
 
 import { DecodeError, EncodeError } from "../../lib/errors.ts";
-import { pooledBytes } from "./_pool.ts";
+import { pooledBytes } from "../../lib/bytes.ts";
 
 /**
  * Packs septet values (0-127) into octets.

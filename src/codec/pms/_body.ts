@@ -10,6 +10,7 @@
  * @module
  */
 
+import { pooledBytes } from "../../lib/bytes.ts";
 import type { EncodeError } from "../../lib/errors.ts";
 import { decodeDcs, udlInSeptets } from "../tpdu/mod.ts";
 import {
@@ -18,7 +19,6 @@ import {
   encodeFieldError,
   fieldError,
   namesByCode,
-  pooledBytes,
   readAddressField,
   readAscii,
   readTbcd,

@@ -17,35 +17,6 @@ import { DecodeError, EncodeError } from "../../lib/errors.ts";
 import { readAddress, type TpAddress, writeAddressAt } from "../tpdu/mod.ts";
 import { PMS_FIELD, PMS_PROTOCOL, type PmsFieldName } from "./layout.ts";
 
-/**
- * Bytes per slab of the byte pool. Small, because a kept array pins its
- * whole slab: core holds the user data of every active record for as long as
- * the message waits, so the worst case is one slab per waiting message.
- */
-const SLAB_BYTES = 2048;
-let slab = new ArrayBuffer(SLAB_BYTES);
-let slabUsedBytes = 0;
-
-/**
- * Returns `size` zeroed bytes carved from a shared slab, like Node's `Buffer`
- * pool: allocating an `ArrayBuffer` costs about 0.4 µs in Deno whatever its
- * size (typed arrays are never on the JS heap there), a view of an existing
- * one a tenth of that, and the encoder and decoder each return one array per
- * record. The array owns its bytes alone, but its `buffer` is the slab:
- * callers must honour `byteOffset` and never transfer or detach it.
- */
-export function pooledBytes(size: number): Uint8Array {
-  if (size > SLAB_BYTES - slabUsedBytes) {
-    if (size > SLAB_BYTES / 2) return new Uint8Array(size);
-    slab = new ArrayBuffer(SLAB_BYTES);
-    slabUsedBytes = 0;
-  }
-  const out = new Uint8Array(slab, slabUsedBytes, size);
-  // 8-byte steps keep every array aligned for any reader of it.
-  slabUsedBytes += (size + 7) & ~7;
-  return out;
-}
-
 /** A `DecodeError` for `field` at its offset in the record at `base`. */
 export function fieldError(name: PmsFieldName, base: number, message: string): DecodeError {
   return new DecodeError(`Cannot decode PMS record ${name}: ${message}`, {

@@ -10,16 +10,10 @@
  * @module
  */
 
+import { pooledBytes } from "../../lib/bytes.ts";
 import { DecodeError } from "../../lib/errors.ts";
 import { crc32c } from "./checksum.ts";
-import {
-  encodeFieldError,
-  fieldError,
-  pooledBytes,
-  readU32,
-  readU48,
-  writeU32,
-} from "./_fields.ts";
+import { encodeFieldError, fieldError, readU32, readU48, writeU32 } from "./_fields.ts";
 import { decodeBody, encodeBody } from "./_body.ts";
 import {
   PMS_CHECKSUM_START,

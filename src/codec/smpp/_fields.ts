@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ByteReader, ByteWriter } from "../../lib/bytes.ts";
+import { type ByteReader, type ByteWriter, pooledCopy } from "../../lib/bytes.ts";
 import { DecodeError, EncodeError } from "../../lib/errors.ts";
 import { SMPP_STATUS as S } from "./command_status.ts";
 import {
@@ -16,7 +16,6 @@ import {
   SMPP_SHORT_MESSAGE_MAX_BYTES,
 } from "./constants.ts";
 import type { ParamSpec } from "./_params.ts";
-import { pooledCopy } from "./_pool.ts";
 
 /** One destination of submit_multi (SMPP 3.4 §4.5.1.1). */
 export type SmppDestAddress =

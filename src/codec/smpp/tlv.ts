@@ -11,10 +11,9 @@
  * @module
  */
 
-import { type ByteReader, ByteWriter } from "../../lib/bytes.ts";
+import { type ByteReader, ByteWriter, pooledCopy } from "../../lib/bytes.ts";
 import { DecodeError, EncodeError } from "../../lib/errors.ts";
 import { SMPP_STATUS } from "./command_status.ts";
-import { pooledCopy } from "./_pool.ts";
 
 /** Value type of a TLV (SMPP 3.4 §3.1: Integer, C-Octet String, Octet String). */
 export type SmppTlvType = "int8" | "int16" | "int32" | "cstring" | "octets";
