@@ -83,6 +83,11 @@ await repeat(
   rows,
 );
 await repeat(
+  `SUBMIT, 8 clients x window 16, ${total} messages`,
+  () => submitScenario(8, 16, total),
+  rows,
+);
+await repeat(
   `SUBMIT, 4 clients x window 16, ${total} messages`,
   () => submitScenario(4, 16, total),
   rows,
