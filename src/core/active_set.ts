@@ -168,14 +168,21 @@ export class ActiveSet {
    * The newest active record sent from `oa` to `da` with TP-MR `mr` (seed
    * §2.5.1.2, the SMS-COMMAND form of CANCEL). The destination matches as
    * submitted or as routed.
+   *
+   * @param accept further condition on a matching record (whose messages the asker may see)
    */
-  findByOaDaMr(oa: SmAddress, da: SmAddress, mr: number): number | undefined {
+  findByOaDaMr(
+    oa: SmAddress,
+    da: SmAddress,
+    mr: number,
+    accept: (rec: PmsRecord) => boolean = () => true,
+  ): number | undefined {
     let found: number | undefined;
     for (const [id, slot] of this.#slotOf) {
       // TP-MR first, from the bytes: most records are never decoded.
       if (this.#slabs[Math.floor(slot / SLAB_RECORDS)][offsetOf(slot) + AT_MR] !== mr) continue;
       const rec = this.get(id)!;
-      if (addressValue(rec.oa) !== oa.value) continue;
+      if (!accept(rec) || addressValue(rec.oa) !== oa.value) continue;
       if (addressValue(rec.da) !== da.value && rec.routedDa?.digits !== da.value) continue;
       found = id;
     }

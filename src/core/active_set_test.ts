@@ -77,4 +77,7 @@ Deno.test("ActiveSet.findByOaDaMr matches TP-MR, OA and DA, newest first", () =>
   assert.equal(set.findByOaDaMr(oa, da, 8), 2);
   assert.equal(set.findByOaDaMr(oa, da, 9), undefined);
   assert.equal(set.findByOaDaMr({ ...oa, value: "999" }, da, 7), undefined);
+  set.set(4, { ...base, mr: 7, sourcePeer: "other" });
+  assert.equal(set.findByOaDaMr(oa, da, 7), 4);
+  assert.equal(set.findByOaDaMr(oa, da, 7, (r) => r.sourcePeer !== "other"), 3, "not hidden");
 });

@@ -58,10 +58,6 @@ export function owns(owner: Owner, rec: PmsRecord): boolean {
   return rec.sourceClass === owner.sourceClass && rec.sourcePeer === owner.sourcePeer;
 }
 
-function addressValue(a: { digits?: string; text?: string } | null): string | undefined {
-  return a === null ? undefined : a.digits ?? a.text;
-}
-
 /**
  * The newest active message `owner` may see that was sent from `oa` to `da`
  * with TP-MR `mr`. It matches as `ActiveSet.findByOaDaMr` does (destination
@@ -74,13 +70,7 @@ function findByOaDaMr(
   owner: Owner,
 ): number | undefined {
   if (owner === "any") return active.findByOaDaMr(t.oa, t.da, t.mr);
-  let found: number | undefined;
-  for (const [id, rec] of active.entries()) {
-    if (rec.mr !== t.mr || !owns(owner, rec) || addressValue(rec.oa) !== t.oa.value) continue;
-    if (addressValue(rec.da) !== t.da.value && rec.routedDa?.digits !== t.da.value) continue;
-    found = id;
-  }
-  return found;
+  return active.findByOaDaMr(t.oa, t.da, t.mr, (rec) => owns(owner, rec));
 }
 
 /**
