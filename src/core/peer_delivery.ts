@@ -69,7 +69,8 @@ export interface PeerDeliveryDeps {
 export class PeerDelivery {
   readonly #d: PeerDeliveryDeps;
   readonly #queues = new Map<string, PeerQueue>();
-  readonly #retryAt = new Map<number, number>();
+  /** Messages waiting to be sent again: when (Infinity: at expiry), and to which peer. */
+  readonly #retryAt = new Map<number, { at: number; peer: string }>();
   /** Answered transfers whose outcome is being written. */
   readonly #settling = new Set<number>();
 
@@ -126,10 +127,12 @@ export class PeerDelivery {
   /** Counts for STATUS: queued, outstanding and waiting-to-retry messages per peer. */
   counts(): Record<string, string> {
     const out: Record<string, string> = {};
+    const retryingByPeer = new Map<string, number>();
+    for (const { peer } of this.#retryAt.values()) {
+      retryingByPeer.set(peer, (retryingByPeer.get(peer) ?? 0) + 1);
+    }
     for (const [peer, q] of this.#queues) {
-      const retrying = [...this.#retryAt.keys()].filter((id) =>
-        PeerDelivery.peerOf(this.#d.active.get(id)!) === peer
-      ).length;
+      const retrying = retryingByPeer.get(peer) ?? 0;
       out[`queue.peer:${peer}`] =
         `ready=${q.ready.length} outstanding=${q.outstanding.size} retrying=${retrying}`;
     }
@@ -223,7 +226,10 @@ export class PeerDelivery {
     if (!(await this.#d.rewrite(id, next))) return;
     this.#d.active.set(id, next);
     // "expire" waits for the tick at the expiry time; "retry" at its time.
-    this.#retryAt.set(id, outcome.next === "retry" ? outcome.atMs : Infinity);
+    this.#retryAt.set(id, {
+      at: outcome.next === "retry" ? outcome.atMs : Infinity,
+      peer: PeerDelivery.peerOf(next) ?? "",
+    });
     this.#d.logger.info("Temporary failure; will retry", {
       id,
       attempts,
@@ -264,7 +270,7 @@ export class PeerDelivery {
    */
   async tick(expire = true): Promise<void> {
     const now = this.#d.clock.now();
-    for (const [id, at] of [...this.#retryAt]) {
+    for (const [id, { at }] of [...this.#retryAt]) {
       const expiry = this.#d.active.expiryOf(id);
       if (expiry === undefined) {
         this.#retryAt.delete(id);
