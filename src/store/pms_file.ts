@@ -130,7 +130,7 @@ export class PmsFile extends PmsReader {
     return this.#lastEntryTimeMs;
   }
 
-  /** Syncs issued so far (metrics, and the group commit test). */
+  /** Group commits (write + fdatasync) completed so far (metrics, and the group commit test). */
   get syncCount(): number {
     return this.#syncCount;
   }
