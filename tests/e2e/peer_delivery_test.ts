@@ -99,6 +99,15 @@ Deno.test("a temporary failure is retried after the schedule's wait, then delive
     };
     const handler = await upstreamHandler(sock, [temporary, ok("x1")], seen);
     const id = await submitAbroad(sock);
+    // Between the two attempts STATUS counts it as retrying for the upstream.
+    const status = await CoreClient.connect(sock);
+    let queue = "";
+    for (let i = 0; i < 100 && !queue.includes("retrying=1"); i++) {
+      queue = (await status.status()).find((e) => e.key === "queue.peer:")?.value ?? "";
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await status.close();
+    strictEqual(queue, "ready=0 outstanding=0 retrying=1");
     const rec = await discharged(dir, id);
     deepStrictEqual([rec.disposition, rec.attempts, rec.destMessageId], ["delivered", 1, "x1"]);
     deepStrictEqual(seen, [id, id]);
