@@ -10,6 +10,7 @@ import {
   type SmppSessionOptions,
   SmppTimeoutError,
 } from "./smpp_session.ts";
+import { smFields } from "../proto/smpp_sm_fixtures.ts";
 
 const OPTIONS: SmppSessionOptions = {
   maxPduBytes: 4096,
@@ -23,25 +24,10 @@ const OPTIONS: SmppSessionOptions = {
   clock: systemClock,
 };
 
-const SUBMIT = {
-  service_type: "",
-  source_addr_ton: 1,
-  source_addr_npi: 1,
+const SUBMIT = smFields({
   source_addr: "13035550100",
-  dest_addr_ton: 1,
-  dest_addr_npi: 1,
-  destination_addr: "12125550101",
-  esm_class: 0,
-  protocol_id: 0,
-  priority_flag: 0,
-  schedule_delivery_time: "",
-  validity_period: "",
-  registered_delivery: 0,
-  replace_if_present_flag: 0,
-  data_coding: 0,
-  sm_default_msg_id: 0,
   short_message: new Uint8Array([0x48, 0x69]),
-};
+});
 
 /** A connected pair: `server` wraps the accepted side, the client side is raw or a session. */
 async function pair(): Promise<{ accepted: Deno.Conn; client: Deno.Conn; close: () => void }> {

@@ -277,15 +277,21 @@ Deno.test("back-pressure holds the peer's requests at requestsInFlightMax", asyn
   });
 });
 
+/** A server that answers STATUS only when the test calls the next `release` function. */
+async function heldStatusServer(path: string) {
+  const release: (() => void)[] = [];
+  const server = await listenUnix(path, {
+    handler: async () => {
+      await new Promise<void>((resolve) => release.push(resolve));
+      return { type: "STATUS", entries: [] };
+    },
+  });
+  return { server, release };
+}
+
 Deno.test("request() rejects on timeout and on close, and drops a late response", async () => {
   await withSocket(async (path, logs) => {
-    const release: (() => void)[] = [];
-    const server = await listenUnix(path, {
-      handler: async () => {
-        await new Promise<void>((resolve) => release.push(resolve));
-        return { type: "STATUS", entries: [] };
-      },
-    });
+    const { server, release } = await heldStatusServer(path);
     const client = await connectUnix(path, { handler: noRequests });
     await assert.rejects(client.request({ type: "STATUS" }, 20), RequestTimeoutError);
     release.shift()!();
@@ -304,13 +310,7 @@ Deno.test("request() rejects on timeout and on close, and drops a late response"
 
 Deno.test("each request times out at its own deadline, a short one behind a long one too", async () => {
   await withSocket(async (path) => {
-    const release: (() => void)[] = [];
-    const server = await listenUnix(path, {
-      handler: async () => {
-        await new Promise<void>((resolve) => release.push(resolve));
-        return { type: "STATUS", entries: [] };
-      },
-    });
+    const { server, release } = await heldStatusServer(path);
     const client = await connectUnix(path, { handler: noRequests });
     const order: string[] = [];
     const settle = (name: string, p: Promise<unknown>) =>

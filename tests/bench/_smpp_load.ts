@@ -29,6 +29,8 @@ import {
   type SmppCommandName,
   type SmppFields,
 } from "../../src/codec/smpp/mod.ts";
+import { concatBytes } from "../../src/lib/bytes.ts";
+import { smFields } from "../../src/proto/smpp_sm_fixtures.ts";
 
 /** Messages left to send, shared by every ESME of one scenario. */
 export interface SmppBudget {
@@ -74,25 +76,14 @@ export function encodeRequest(command: SmppCommandName, fields: SmppFields): Uin
  * alphabet agrees with ASCII on letters, digits and space).
  */
 export function submitSmTemplate(source: string, destination: string, text: string): Uint8Array {
-  return encodeRequest("submit_sm", {
-    service_type: "",
-    source_addr_ton: 1,
-    source_addr_npi: 1,
-    source_addr: source,
-    dest_addr_ton: 1,
-    dest_addr_npi: 1,
-    destination_addr: destination,
-    esm_class: 0,
-    protocol_id: 0,
-    priority_flag: 0,
-    schedule_delivery_time: "",
-    validity_period: "",
-    registered_delivery: 0,
-    replace_if_present_flag: 0,
-    data_coding: 0,
-    sm_default_msg_id: 0,
-    short_message: new TextEncoder().encode(text),
-  });
+  return encodeRequest(
+    "submit_sm",
+    smFields({
+      source_addr: source,
+      destination_addr: destination,
+      short_message: new TextEncoder().encode(text),
+    }),
+  );
 }
 
 function setU32(bytes: Uint8Array, at: number, value: number): void {
@@ -344,14 +335,6 @@ export class RawEsme {
   }
 
   #writeReplies(replies: Uint8Array[]): void {
-    let size = 0;
-    for (const r of replies) size += r.length;
-    const out = new Uint8Array(size);
-    let off = 0;
-    for (const r of replies) {
-      out.set(r, off);
-      off += r.length;
-    }
-    this.#write(out).catch(() => {});
+    this.#write(concatBytes(replies)).catch(() => {});
   }
 }

@@ -12,6 +12,7 @@ import { freePort, withDownlinkSite } from "../support/downlink_site.ts";
 import { makeCertificates } from "../support/tls_certs.ts";
 import { NpmEsme, shortMessageOf } from "../support/npm_esme.ts";
 import { SmppSession } from "../../src/transport/smpp_session.ts";
+import { smFields } from "../../src/proto/smpp_sm_fixtures.ts";
 import { Logger } from "../../src/lib/log.ts";
 import { systemClock } from "../../src/lib/clock.ts";
 
@@ -220,25 +221,14 @@ Deno.test("downlink: a TLS listener beside the plain one", async () => {
         address_range: "",
       });
       strictEqual(bind.command_status, 0);
-      const r = await esme.request("submit_sm", {
-        service_type: "",
-        source_addr_ton: 1,
-        source_addr_npi: 1,
-        source_addr: "13035550100",
-        dest_addr_ton: 1,
-        dest_addr_npi: 1,
-        destination_addr: SUBSCRIBER,
-        esm_class: 0,
-        protocol_id: 0,
-        priority_flag: 0,
-        schedule_delivery_time: "",
-        validity_period: "",
-        registered_delivery: 0,
-        replace_if_present_flag: 0,
-        data_coding: 0,
-        sm_default_msg_id: 0,
-        short_message: ascii("over TLS"),
-      });
+      const r = await esme.request(
+        "submit_sm",
+        smFields({
+          source_addr: "13035550100",
+          destination_addr: SUBSCRIBER,
+          short_message: ascii("over TLS"),
+        }),
+      );
       strictEqual(r.command_status, 0);
       deepStrictEqual(await recordState(site.dir, Number(r.fields.message_id)), {
         state: "active",
