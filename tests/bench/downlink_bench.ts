@@ -26,6 +26,7 @@ import { encodePmsRecord } from "../../src/codec/pms/mod.ts";
 import { type Site, type SitePeer, withDownlinkSite } from "../support/downlink_site.ts";
 import { cliRecord } from "../support/records.ts";
 import { RawEsme, type SmppLoadResult, submitSmTemplate } from "./_smpp_load.ts";
+import { percentile } from "./_common.ts";
 
 /** Figures of one run, by name (unit in the name). */
 export type Figures = Record<string, number>;
@@ -77,10 +78,6 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 }
 
 const LOAD_MS_MAX = 120_000;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
 
 /** Rate, p50 and p99 of several ESMEs' results over `seconds`; throws on any refusal. */
 function loadFigures(results: SmppLoadResult[], seconds: number): Figures {

@@ -65,6 +65,7 @@ import {
   type SippResult,
   startSipp,
 } from "../support/sipp.ts";
+import { cpuMs, epochMs, percentile, until } from "./_common.ts";
 
 /** Figures of one run, by name (unit in the name). */
 export type Figures = Record<string, number>;
@@ -100,30 +101,6 @@ const DEMO = Array.from({ length: 10 }, (_, i) => `1212555010${i}`);
 const SMSC_ADDRESS = "12125550199";
 const DOMAIN = "smsc.local";
 const LOAD_MS_MAX = 180_000;
-const TICK_MS = 10; // USER_HZ is 100 on Linux x86.
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const epochMs = () => performance.timeOrigin + performance.now();
-
-async function until(what: string, fn: () => Promise<boolean>, ms = LOAD_MS_MAX): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`Cannot finish ${what} within ${ms} ms`);
-    await sleep(10);
-  }
-}
-
-/** CPU time (user + system) of a process so far, in ms. */
-async function cpuMs(pid: number): Promise<number> {
-  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(rest[11]) + Number(rest[12])) * TICK_MS;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
 
 /** The site's password of a demo subscriber. */
 const passwordOf = (n: string) => `bench${n.slice(-3)}`;

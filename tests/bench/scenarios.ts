@@ -20,6 +20,7 @@ import {
   sealPmsRecord,
 } from "../../src/codec/pms/mod.ts";
 import { PmsReader } from "../../src/store/pms_reader.ts";
+import { percentile } from "./_common.ts";
 
 /** Figures of one run, by name (unit in the name). */
 export type Figures = Record<string, number>;
@@ -31,10 +32,6 @@ export type Figures = Record<string, number>;
  */
 export function warmUpCount(total: number): number {
   return Math.min(10_000, Math.floor(total / 4));
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
 /** Median and 99th percentile of `latencies` (sorted here), with the rate over `seconds`. */

@@ -38,6 +38,7 @@ import { encodePmsRecord } from "../../src/codec/pms/mod.ts";
 import { type Daemon, startDaemon } from "../support/daemon.ts";
 import { freePort, type Site, withDownlinkSite } from "../support/downlink_site.ts";
 import { cliRecord } from "../support/records.ts";
+import { cpuMs, epochMs, percentile, until } from "./_common.ts";
 
 /** Figures of one run, by name (unit in the name). */
 export type Figures = Record<string, number>;
@@ -64,36 +65,6 @@ export function uplinkScenarioNames(s: UplinkBenchSizes): Record<string, string>
 }
 
 const SUBSCRIBER = "+12125550100";
-const LOAD_MS_MAX = 180_000;
-const TICK_MS = 10; // USER_HZ is 100 on Linux x86.
-
-const epochMs = () => performance.timeOrigin + performance.now();
-
-/** Sleeps `ms`. */
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** `fn()` every 10 ms until it is true; throws after `ms`. */
-async function until(what: string, fn: () => Promise<boolean>, ms = LOAD_MS_MAX): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`Cannot finish ${what} within ${ms} ms`);
-    await sleep(10);
-  }
-}
-
-/** CPU time (user + system) of a process so far, in ms. */
-async function cpuMs(pid: number): Promise<number> {
-  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(rest[11]) + Number(rest[12])) * TICK_MS;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
 
 /** The upstream: this file as a program in its own process, on a fixed port. */
 interface Upstream {
