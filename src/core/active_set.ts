@@ -11,7 +11,9 @@
  */
 
 import {
+  CLASS_CODES,
   decodePmsRecord,
+  DEST_CLASSES,
   encodePmsRecord,
   peekExpiryTimeMs,
   PMS_FIELD,
@@ -28,7 +30,7 @@ function addressValue(a: { digits?: string; text?: string } | null): string | un
 /** Records per slab: 1 MiB of record bytes. */
 const SLAB_RECORDS = 4096;
 const AT_MR = PMS_FIELD.tp_mr.offset;
-const DEST_CLASSES = ["local", "gsm", "downstream", "upstream"] as const;
+const AT_DEST_CLASS = PMS_FIELD.dest_class.offset;
 
 /**
  * Active records by message id.
@@ -44,11 +46,10 @@ export class ActiveSet {
   /** Slot of each active id, in insertion order (the order of `entries`). */
   readonly #slotOf = new Map<number, number>();
   readonly #slabs: Uint8Array[] = [];
-  /** Destination class index (into DEST_CLASSES) of each slot. */
-  #classOfSlot = new Uint8Array(SLAB_RECORDS);
   readonly #freeSlots: number[] = [];
   #slotsUsed = 0;
-  readonly #countByClass = [0, 0, 0, 0];
+  /** Active records by their dest_class code (read from the stored bytes). */
+  readonly #countByClassCode = new Uint32Array(256);
   #oldestHint = 0;
   #newest = -1;
   /** No active record expires before this (a lower bound; see `mayHaveExpired`). */
@@ -69,7 +70,7 @@ export class ActiveSet {
   get(id: number): PmsRecord | undefined {
     const slot = this.#slotOf.get(id);
     if (slot === undefined) return undefined;
-    return decodePmsRecord(this.#slabs[Math.floor(slot / SLAB_RECORDS)], offsetOf(slot));
+    return decodePmsRecord(this.#slabOf(slot), offsetOf(slot));
   }
 
   /**
@@ -80,14 +81,14 @@ export class ActiveSet {
     const slot = this.#slotOf.get(id);
     if (slot === undefined) return undefined;
     const at = offsetOf(slot);
-    return this.#slabs[Math.floor(slot / SLAB_RECORDS)].subarray(at, at + PMS_RECORD_BYTES);
+    return this.#slabOf(slot).subarray(at, at + PMS_RECORD_BYTES);
   }
 
   /** The expiry time of an active record, without decoding it. */
   expiryOf(id: number): number | undefined {
     const slot = this.#slotOf.get(id);
     if (slot === undefined) return undefined;
-    return peekExpiryTimeMs(this.#slabs[Math.floor(slot / SLAB_RECORDS)], offsetOf(slot));
+    return peekExpiryTimeMs(this.#slabOf(slot), offsetOf(slot));
   }
 
   /**
@@ -106,11 +107,9 @@ export class ActiveSet {
       this.#slotOf.set(id, slot);
       if (this.#slotOf.size === 1 || id < this.#oldestHint) this.#oldestHint = id;
       if (id > this.#newest) this.#newest = id;
-    } else this.#countByClass[this.#classOfSlot[slot]]--;
-    const cls = DEST_CLASSES.indexOf(rec.destClass as typeof DEST_CLASSES[number]);
-    this.#classOfSlot[slot] = cls;
-    this.#countByClass[cls]++;
-    this.#slabs[Math.floor(slot / SLAB_RECORDS)].set(bytes, offsetOf(slot));
+    } else this.#countByClassCode[this.#byteAt(slot, AT_DEST_CLASS)]--;
+    this.#slabOf(slot).set(bytes, offsetOf(slot));
+    this.#countByClassCode[bytes[AT_DEST_CLASS]]++;
     if (rec.expiryTimeMs < this.#expiryBound) this.#expiryBound = rec.expiryTimeMs;
     if (key !== undefined) this.duplicates.add(key, id);
   }
@@ -128,7 +127,7 @@ export class ActiveSet {
   refreshExpiryBound(): void {
     let bound = Infinity;
     for (const slot of this.#slotOf.values()) {
-      const expiry = peekExpiryTimeMs(this.#slabs[Math.floor(slot / SLAB_RECORDS)], offsetOf(slot));
+      const expiry = peekExpiryTimeMs(this.#slabOf(slot), offsetOf(slot));
       if (expiry < bound) bound = expiry;
     }
     this.#expiryBound = bound;
@@ -139,7 +138,7 @@ export class ActiveSet {
     const slot = this.#slotOf.get(id);
     if (slot === undefined) return;
     this.#slotOf.delete(id);
-    this.#countByClass[this.#classOfSlot[slot]]--;
+    this.#countByClassCode[this.#byteAt(slot, AT_DEST_CLASS)]--;
     this.#freeSlots.push(slot);
     this.duplicates.remove(id);
   }
@@ -180,7 +179,7 @@ export class ActiveSet {
     let found: number | undefined;
     for (const [id, slot] of this.#slotOf) {
       // TP-MR first, from the bytes: most records are never decoded.
-      if (this.#slabs[Math.floor(slot / SLAB_RECORDS)][offsetOf(slot) + AT_MR] !== mr) continue;
+      if (this.#byteAt(slot, AT_MR) !== mr) continue;
       const rec = this.get(id)!;
       if (!accept(rec) || addressValue(rec.oa) !== oa.value) continue;
       if (addressValue(rec.da) !== da.value && rec.routedDa?.digits !== da.value) continue;
@@ -192,7 +191,7 @@ export class ActiveSet {
   /** Counts of active records by destination class, for STATUS. */
   countByDestClass(): Record<string, number> {
     const out: Record<string, number> = {};
-    DEST_CLASSES.forEach((cls, i) => out[cls] = this.#countByClass[i]);
+    for (const cls of DEST_CLASSES) out[cls] = this.#countByClassCode[CLASS_CODES[cls]];
     return out;
   }
 
@@ -202,11 +201,18 @@ export class ActiveSet {
     const slot = this.#slotsUsed++;
     if (slot / SLAB_RECORDS >= this.#slabs.length) {
       this.#slabs.push(new Uint8Array(SLAB_RECORDS * PMS_RECORD_BYTES));
-      const grown = new Uint8Array(this.#slabs.length * SLAB_RECORDS);
-      grown.set(this.#classOfSlot);
-      this.#classOfSlot = grown;
     }
     return slot;
+  }
+
+  /** The slab that holds `slot`. */
+  #slabOf(slot: number): Uint8Array {
+    return this.#slabs[Math.floor(slot / SLAB_RECORDS)];
+  }
+
+  /** One octet of the record stored in `slot`. */
+  #byteAt(slot: number, at: number): number {
+    return this.#slabOf(slot)[offsetOf(slot) + at];
   }
 }
 
