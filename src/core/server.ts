@@ -48,6 +48,7 @@ function seedDemoNumbers(numbers: NumbersDb): void {
 async function openStore(config: ResolvedConfig, paths: ReturnType<typeof statePaths>) {
   const store = await PmsFile.open(paths.pms, {
     batchRecordsMax: config.store.pms_batch_records_max,
+    freeBytesAhead: config.store.pms_write_ahead_kib * 1024,
   });
   const torn = store.openReport.tornTail;
   if (torn) {

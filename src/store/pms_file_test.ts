@@ -53,7 +53,11 @@ Deno.test("PmsFile.open() creates a missing file and append() returns indices in
   assert.deepEqual(got, [0, 1, 2]);
   assert.equal((await store.readRecord(1)).mr, 2);
   await store.close();
-  assert.equal((await Deno.stat(path)).size, 3 * 256);
+  const reader = await PmsReader.openReadOnly(path);
+  assert.equal(reader.recordCount, 3);
+  assert.equal(reader.openReport.tornTail, null);
+  assert.equal((await Deno.stat(path)).size, (3 + reader.openReport.freeRecords) * 256);
+  await reader.close();
 });
 
 Deno.test("PmsFile group commit batches appends that arrive during a sync into one write and sync", async () => {

@@ -16,7 +16,9 @@ import { DecodeError } from "../lib/errors.ts";
 import {
   checkPmsRecord,
   decodePmsRecord,
+  isFreePmsRecord,
   peekEntryTimeMs,
+  PMS_FREE_RECORDS_MAX,
   PMS_RECORD_BYTES,
   PMS_RECORDS_PER_MB,
   PMS_STATE_OFFSET,
@@ -24,7 +26,7 @@ import {
   STATE_CODES,
 } from "../codec/pms/mod.ts";
 
-import { open as openFileHandle } from "node:fs/promises";
+import { type FileHandle, open as openFileHandle } from "node:fs/promises";
 import { constants as fsConstants } from "node:fs";
 
 /** The file operations the store needs; tests inject counting or failing ones. */
@@ -36,6 +38,15 @@ export interface PmsIo {
   /** fdatasync(2). */
   syncData(): Promise<void>;
   truncate(length: number): Promise<void>;
+  /**
+   * Writes `data` at `position` through a descriptor of its own, for the
+   * space written ahead; `syncAhead` is fdatasync(2) on that descriptor.
+   * Linux reports a writeback error once per open file description, so with
+   * two descriptors both `syncAhead` and a concurrent `syncData` see it.
+   * Optional: a store over an io without them writes no space ahead.
+   */
+  writeAhead?(data: Uint8Array, position: number): Promise<void>;
+  syncAhead?(): Promise<void>;
   close(): void;
 }
 
@@ -85,7 +96,8 @@ export function denoFileIo(file: Deno.FsFile): PmsIo {
  * a seek followed by a write on a `Deno.FsFile`.
  *
  * @param path the file
- * @param writable open read-write, creating the file when missing
+ * @param writable open read-write, creating the file when missing, with a
+ *   second descriptor for `writeAhead`
  * @returns the adapter; `close` closes the file
  */
 export async function openPositionalIo(path: string, writable: boolean): Promise<PmsIo> {
@@ -101,6 +113,20 @@ export async function openPositionalIo(path: string, writable: boolean): Promise
     throw e;
   }
   const h = handle;
+  let ahead: FileHandle | undefined;
+  try {
+    if (writable) ahead = await openFileHandle(path, fsConstants.O_RDWR);
+  } catch (e) {
+    await h.close();
+    throw e;
+  }
+  const writeAll = async (fh: FileHandle, data: Uint8Array, position: number) => {
+    let put = 0;
+    while (put < data.length) {
+      const { bytesWritten } = await fh.write(data, put, data.length - put, position + put);
+      put += bytesWritten;
+    }
+  };
   return {
     size: async () => (await h.stat()).size,
     async readAt(buf, position) {
@@ -112,32 +138,36 @@ export async function openPositionalIo(path: string, writable: boolean): Promise
       }
       return got;
     },
-    async writeAt(data, position) {
-      let put = 0;
-      while (put < data.length) {
-        const { bytesWritten } = await h.write(data, put, data.length - put, position + put);
-        put += bytesWritten;
-      }
-    },
+    writeAt: (data, position) => writeAll(h, data, position),
     syncData: () => h.datasync(),
     truncate: (length) => h.truncate(length),
-    close: () => void h.close(),
+    writeAhead: ahead && ((data, position) => writeAll(ahead!, data, position)),
+    syncAhead: ahead && (() => ahead!.datasync()),
+    close: () => {
+      void h.close();
+      void ahead?.close();
+    },
   };
 }
 
 /** What opening found at the end of the file. */
 export interface PmsOpenReport {
-  /** Whole, good-or-not records before the tail repair. */
+  /**
+   * Whole records before the tail repair: up to the last good one, plus the
+   * torn tail when there is one. Free space alone is not counted.
+   */
   recordCount: number;
   /** The torn tail, or null when the file ended on a good record. */
   tornTail: null | {
     /** Index of the first record of the torn tail. */
     firstIndex: number;
-    /** Whole records in it that failed their checksum. */
+    /** Whole records in it: the bad ones, and free ones among or after them. */
     records: number;
     /** Bytes removed (read-only: that would be removed). */
     bytes: number;
   };
+  /** Free records (space written ahead) after the last good record; 0 with a torn tail. */
+  freeRecords: number;
 }
 
 /** Called by `scan` for each record it reads. */
@@ -334,42 +364,67 @@ export class PmsReader {
   }
 }
 
+/** Records read per step of the walk back from the end (64 KiB). */
+const TAIL_STEP_RECORDS = 256;
+
 /**
- * Walks back from the end over records that fail their checksum: that run,
- * plus any partial record, is the torn tail of the last unsynced batch. Only
- * the last batch can be torn, because a batch is written only after the one
- * before it was synced; so a bad run longer than a batch is not a torn write.
+ * Walks back from the end of the file to the last good record. What lies
+ * after it is either free space only (records of `PMS_FREE_BYTE`, written
+ * ahead by the writer, at most `PMS_FREE_RECORDS_MAX`) or a torn tail: the
+ * last unsynced batch, some of whose records failed their checksum or were
+ * cut short, possibly among free records. Only the last batch can be torn,
+ * because a batch is written only after the one before it was synced; so
+ * more than a batch of bad records, or a run longer than a batch plus the
+ * free space, is not a torn write.
  *
  * @param io the file
  * @param batchRecordsMax the writer's largest batch
- * @returns the whole-record count and the torn tail, if any
+ * @returns the record count and the torn tail, if any
  * @throws {PmsRecoveryError} on a good-checksum record of an unknown version
- *   at the tail, or a bad run longer than `batchRecordsMax`
+ *   at the tail, more than `batchRecordsMax` bad records there, or a tail run
+ *   longer than `batchRecordsMax + PMS_FREE_RECORDS_MAX`
  */
 export async function inspectTail(io: PmsIo, batchRecordsMax: number): Promise<PmsOpenReport> {
   const size = await io.size();
   const whole = Math.floor(size / PMS_RECORD_BYTES);
-  const buf = new Uint8Array(PMS_RECORD_BYTES);
+  const runMax = batchRecordsMax + PMS_FREE_RECORDS_MAX;
+  const chunk = new Uint8Array(TAIL_STEP_RECORDS * PMS_RECORD_BYTES);
   let good = whole;
-  while (good > 0) {
-    const got = await io.readAt(buf, (good - 1) * PMS_RECORD_BYTES);
-    const fault = checkPmsRecord(buf.subarray(0, got));
-    if (fault === null) break;
-    if (fault.field === "version") {
-      throw new PmsRecoveryError(`Cannot open pms.bin: record ${good - 1}: ${fault.message}`);
-    }
-    good--;
-    if (whole - good > batchRecordsMax) {
-      throw new PmsRecoveryError(
-        `Cannot open pms.bin: more than ${batchRecordsMax} bad records at the tail cannot be one torn batch`,
-      );
+  let bad = 0;
+  walk: while (good > 0) {
+    const first = Math.max(0, good - TAIL_STEP_RECORDS);
+    const got = await io.readAt(
+      chunk.subarray(0, (good - first) * PMS_RECORD_BYTES),
+      first * PMS_RECORD_BYTES,
+    );
+    for (let k = good - first - 1; k >= 0; k--) {
+      const at = k * PMS_RECORD_BYTES;
+      if (!isFreePmsRecord(chunk.subarray(0, got), at)) {
+        const fault = checkPmsRecord(chunk.subarray(0, got), at);
+        if (fault === null) break walk;
+        if (fault.field === "version") {
+          throw new PmsRecoveryError(`Cannot open pms.bin: record ${first + k}: ${fault.message}`);
+        }
+        bad++;
+      }
+      good--;
+      if (bad > batchRecordsMax) {
+        throw new PmsRecoveryError(
+          `Cannot open pms.bin: more than ${batchRecordsMax} bad records at the tail cannot be one torn batch`,
+        );
+      }
+      if (whole - good > runMax) {
+        throw new PmsRecoveryError(
+          `Cannot open pms.bin: more than ${runMax} records after the last good one cannot be one torn batch and the space written ahead`,
+        );
+      }
     }
   }
-  const torn = good < whole || size % PMS_RECORD_BYTES !== 0;
+  const torn = bad > 0 || size % PMS_RECORD_BYTES !== 0;
+  if (!torn) return { recordCount: good, tornTail: null, freeRecords: whole - good };
   return {
     recordCount: whole,
-    tornTail: torn
-      ? { firstIndex: good, records: whole - good, bytes: size - good * PMS_RECORD_BYTES }
-      : null,
+    tornTail: { firstIndex: good, records: whole - good, bytes: size - good * PMS_RECORD_BYTES },
+    freeRecords: 0,
   };
 }

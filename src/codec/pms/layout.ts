@@ -16,6 +16,19 @@ export const PMS_RECORD_BYTES = 256;
 /** Records per MiB (2^20 / 256), the unit of `historical-mb`. */
 export const PMS_RECORDS_PER_MB = 4096;
 
+/**
+ * Every byte of a free record: space the writer has written ahead of its
+ * records so that appending does not grow the file (docs/pms-format.md,
+ * "Space written ahead"). Never a record: its checksum and version fail.
+ */
+export const PMS_FREE_BYTE = 0xff;
+
+/**
+ * The most free records a writer keeps after its last record (2 MiB). Readers
+ * accept a free run at the tail up to this long; a longer one is damage.
+ */
+export const PMS_FREE_RECORDS_MAX = 2 * PMS_RECORDS_PER_MB;
+
 /** The only format version this code writes; decoders reject any other. */
 export const PMS_VERSION = 1;
 

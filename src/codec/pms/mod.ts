@@ -36,6 +36,7 @@ export {
   checkPmsRecord,
   decodePmsRecord,
   encodePmsRecord,
+  isFreePmsRecord,
   peekEntryTimeMs,
   peekExpiryTimeMs,
   sealPmsRecord,

@@ -18,6 +18,7 @@ import { decodeBody, encodeBody } from "./_body.ts";
 import {
   PMS_CHECKSUM_START,
   PMS_FIELD,
+  PMS_FREE_BYTE,
   PMS_PROTOCOL,
   PMS_RECORD_BYTES,
   PMS_VERSION,
@@ -72,6 +73,22 @@ export function decodePmsRecord(bytes: Uint8Array, offset = 0): PmsRecord {
   const fault = checkPmsRecord(bytes, offset);
   if (fault !== null) throw fault;
   return decodeBody(bytes, offset);
+}
+
+/**
+ * Tells whether the 256 bytes at `offset` are a free record (every byte
+ * `PMS_FREE_BYTE`): space written ahead, not a record.
+ *
+ * @param bytes the input
+ * @param offset where the record starts
+ * @returns true only for a whole free record
+ */
+export function isFreePmsRecord(bytes: Uint8Array, offset = 0): boolean {
+  if (offset < 0 || bytes.length - offset < PMS_RECORD_BYTES) return false;
+  for (let i = offset; i < offset + PMS_RECORD_BYTES; i++) {
+    if (bytes[i] !== PMS_FREE_BYTE) return false;
+  }
+  return true;
 }
 
 /**
