@@ -124,8 +124,8 @@ Deno.test("PmsFile.open() takes free space at the tail as space, but stops on a 
   assert.ok(!lines.some((l) => l.startsWith("warn")), "free space is not a torn tail");
   await store.close();
 
-  // Longer than the free space a writer keeps plus one torn batch: not ours.
-  await Deno.writeFile(path, new Uint8Array([...good, ...free(PMS_FREE_RECORDS_MAX + 4)]));
+  // More free space than a writer keeps: not ours.
+  await Deno.writeFile(path, new Uint8Array([...good, ...free(PMS_FREE_RECORDS_MAX + 1)]));
   await assert.rejects(
     () => PmsFile.open(path, { freeBytesAhead: 0, batchRecordsMax: 3 }),
     PmsRecoveryError,
@@ -134,6 +134,19 @@ Deno.test("PmsFile.open() takes free space at the tail as space, but stops on a 
     () => PmsReader.openReadOnly(path, { batchRecordsMax: 3 }),
     PmsRecoveryError,
   );
+
+  // A torn record among more than a batch plus the most free space: not one torn write either.
+  const bad = encodePmsRecord(rec(2)).slice();
+  bad[40] ^= 1;
+  await Deno.writeFile(
+    path,
+    new Uint8Array([...good, ...bad, ...free(PMS_FREE_RECORDS_MAX + 3)]),
+  );
+  await assert.rejects(
+    () => PmsFile.open(path, { freeBytesAhead: 0, batchRecordsMax: 3 }),
+    PmsRecoveryError,
+  );
+  assert.equal((await Deno.stat(path)).size, (PMS_FREE_RECORDS_MAX + 5) * 256, "nothing was cut");
 });
 
 /** The real positional io, with the write of space ahead held until `release()`. */

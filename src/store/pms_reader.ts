@@ -381,8 +381,9 @@ const TAIL_STEP_RECORDS = 256;
  * @param batchRecordsMax the writer's largest batch
  * @returns the record count and the torn tail, if any
  * @throws {PmsRecoveryError} on a good-checksum record of an unknown version
- *   at the tail, more than `batchRecordsMax` bad records there, or a tail run
- *   longer than `batchRecordsMax + PMS_FREE_RECORDS_MAX`
+ *   at the tail, more than `batchRecordsMax` bad records there, more than
+ *   `PMS_FREE_RECORDS_MAX` free ones alone, or a tail run longer than
+ *   `batchRecordsMax + PMS_FREE_RECORDS_MAX`
  */
 export async function inspectTail(io: PmsIo, batchRecordsMax: number): Promise<PmsOpenReport> {
   const size = await io.size();
@@ -421,6 +422,11 @@ export async function inspectTail(io: PmsIo, batchRecordsMax: number): Promise<P
     }
   }
   const torn = bad > 0 || size % PMS_RECORD_BYTES !== 0;
+  if (!torn && whole - good > PMS_FREE_RECORDS_MAX) {
+    throw new PmsRecoveryError(
+      `Cannot open pms.bin: more than ${PMS_FREE_RECORDS_MAX} free records after the last good one is more than a writer keeps ahead`,
+    );
+  }
   if (!torn) return { recordCount: good, tornTail: null, freeRecords: whole - good };
   return {
     recordCount: whole,
