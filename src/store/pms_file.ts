@@ -78,6 +78,8 @@ export interface PmsFileOptions {
 /** Free space being written ahead: from `start`; `written` once the write is done, `synced` once synced too. */
 interface WriteAhead {
   start: number;
+  /** True until `written` settles. */
+  writing: boolean;
   written: Promise<void>;
   synced: Promise<void>;
 }
@@ -391,10 +393,12 @@ export class PmsFile extends PmsReader {
     }
     const end = (indices[indices.length - 1] + 1) * PMS_RECORD_BYTES;
     // Never write records while free space is being written over them.
-    if (this.#ahead !== null && end > this.#ahead.start) await this.#ahead.written;
-    await Promise.all(runs.map(([run, position]) => this.io.writeAt(run, position)));
+    while (this.#ahead?.writing && end > this.#ahead.start) await this.#ahead.written;
+    // Claim the range before writing, so that no space ahead starts inside it
+    // while the records are on their way.
     if (end > this.#recordsEnd) this.#recordsEnd = end;
     if (end > this.#writtenEnd) this.#writtenEnd = end;
+    await Promise.all(runs.map(([run, position]) => this.io.writeAt(run, position)));
   }
 
   /**
@@ -412,6 +416,7 @@ export class PmsFile extends PmsReader {
     const written = this.io.writeAhead!(free, start);
     const ahead: WriteAhead = {
       start,
+      writing: true,
       written,
       synced: written.then(() => this.io.syncAhead!()).then(
         () => {
@@ -426,6 +431,7 @@ export class PmsFile extends PmsReader {
       ),
     };
     this.#ahead = ahead;
+    written.then(() => ahead.writing = false, () => ahead.writing = false);
     ahead.synced.catch(() => {});
   }
 

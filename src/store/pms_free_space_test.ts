@@ -187,6 +187,64 @@ Deno.test("PmsFile never writes a record into free space that is still being wri
   await reader.close();
 });
 
+Deno.test("PmsFile never starts space ahead inside records still being written", async () => {
+  const path = await tmpPath();
+  const inner = await openPositionalIo(path, true);
+  const firstSync = Promise.withResolvers<void>();
+  const recordWrite = Promise.withResolvers<void>();
+  const laterAhead = Promise.withResolvers<void>();
+  const records: [number, number][] = [];
+  const aheads: [number, number][] = [];
+  let syncsAhead = 0;
+  const io: PmsIo = {
+    ...inner,
+    async writeAt(d, p) {
+      records.push([p, p + d.length]);
+      if (p === 3 * 256) await recordWrite.promise; // the second batch's write is slow
+      await inner.writeAt(d, p);
+    },
+    async writeAhead(d, p) {
+      aheads.push([p, p + d.length]);
+      if (aheads.length > 1) await laterAhead.promise;
+      await inner.writeAhead!(d, p);
+    },
+    async syncAhead() {
+      if (++syncsAhead === 1) await firstSync.promise;
+      await inner.syncAhead!();
+    },
+  };
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise((r) => setTimeout(r, 1));
+  };
+  // 4 free records ahead: the first batch (3 records) leaves 1, but the
+  // first free space is still syncing, so no more is written yet.
+  const store = await PmsFile.open(path, { io, freeBytesAhead: 1024 });
+  await Promise.all([0, 1, 2].map((i) => store.append(rec(i, i))));
+  // The second batch (8 records) runs past the free space; its write is held.
+  const second = Promise.all([3, 4, 5, 6, 7, 8, 9, 10].map((i) => store.append(rec(i, i))));
+  await turns(10);
+  assert.equal(records.length, 2, "the second batch is being written");
+  // The first free space is synced meanwhile: space ahead is short again.
+  firstSync.resolve();
+  await turns(10);
+  recordWrite.resolve();
+  await second;
+  laterAhead.resolve();
+  await store.close();
+  for (const [from, to] of aheads.slice(1)) {
+    for (const [rFrom, rTo] of records) {
+      assert.ok(
+        to <= rFrom || from >= rTo,
+        `free space ${from}-${to} over records ${rFrom}-${rTo}`,
+      );
+    }
+  }
+  const reader = await PmsReader.openReadOnly(path);
+  assert.equal(reader.recordCount, 11);
+  for (let i = 0; i < 11; i++) assert.equal((await reader.readRecord(i)).mr, i, `record ${i}`);
+  await reader.close();
+});
+
 Deno.test("PmsFile stops for good when writing space ahead fails, and acknowledges nothing synced beside it", async () => {
   const path = await tmpPath();
   const inner = await openPositionalIo(path, true);
