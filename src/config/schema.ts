@@ -136,9 +136,9 @@ export const SCHEMA = {
         max: 65536,
         unit: "records",
         doc: "Largest group commit: records written by one write and made durable by one " +
-          "fdatasync. Also the longest run of bad records at the end of pms.bin that start-up " +
-          "treats as a torn write and cuts off; a longer run stops start-up. Do not lower it " +
-          "right after a crash.",
+          "fdatasync. Also the most damaged records at the end of pms.bin that start-up treats " +
+          "as a torn write and cuts off (with the limits of docs/pms-format.md for zeros and " +
+          "free space); more stops start-up. Do not lower it right after a crash.",
       },
       pms_write_ahead_kib: {
         type: "integer",

@@ -32,8 +32,8 @@ import {
   decodePmsRecord,
   encodePmsRecord,
   peekEntryTimeMs,
+  PMS_AHEAD_RECORDS_MAX,
   PMS_FREE_BYTE,
-  PMS_FREE_RECORDS_MAX,
   PMS_RECORD_BYTES,
   PMS_RECORDS_PER_MB,
   type PmsRecord,
@@ -49,11 +49,11 @@ import {
 const log = new Logger("store.pms");
 
 /**
- * The largest free space kept written ahead: 1 MiB, so that what lies after
- * the records (less than half of this, plus this) stays within the
+ * The largest free space written ahead at once: 1 MiB, so that what lies
+ * after the records (less than half of this, plus this) stays within the
  * `PMS_FREE_RECORDS_MAX` (2 MiB) that readers accept.
  */
-const FREE_BYTES_AHEAD_MAX = (PMS_FREE_RECORDS_MAX / 2) * PMS_RECORD_BYTES;
+const FREE_BYTES_AHEAD_MAX = PMS_AHEAD_RECORDS_MAX * PMS_RECORD_BYTES;
 
 /** The default, as `store.pms_write_ahead_kib`: large enough that few commits meet a write ahead. */
 const FREE_BYTES_AHEAD_DEFAULT = 256 * 1024;

@@ -124,8 +124,15 @@ Deno.test("PmsFile.open() takes free space at the tail as space, but stops on a 
   assert.ok(!lines.some((l) => l.startsWith("warn")), "free space is not a torn tail");
   await store.close();
 
-  // More free space than a writer keeps: not ours.
-  await Deno.writeFile(path, new Uint8Array([...good, ...free(PMS_FREE_RECORDS_MAX + 1)]));
+  // The records of a batch (3 here) that never reached the disk read back as
+  // the free space under them: still a crash of ours.
+  await Deno.writeFile(path, new Uint8Array([...good, ...free(PMS_FREE_RECORDS_MAX + 3)]));
+  const after = await PmsFile.open(path, { freeBytesAhead: 0, batchRecordsMax: 3 });
+  assert.equal(after.openReport.freeRecords, PMS_FREE_RECORDS_MAX + 3);
+  await after.close();
+
+  // More free space than a writer keeps plus a batch: not ours.
+  await Deno.writeFile(path, new Uint8Array([...good, ...free(PMS_FREE_RECORDS_MAX + 4)]));
   await assert.rejects(
     () => PmsFile.open(path, { freeBytesAhead: 0, batchRecordsMax: 3 }),
     PmsRecoveryError,

@@ -18,6 +18,7 @@ import {
   decodePmsRecord,
   isFreePmsRecord,
   peekEntryTimeMs,
+  PMS_AHEAD_RECORDS_MAX,
   PMS_FREE_RECORDS_MAX,
   PMS_RECORD_BYTES,
   PMS_RECORDS_PER_MB,
@@ -367,51 +368,69 @@ export class PmsReader {
 /** Records read per step of the walk back from the end (64 KiB). */
 const TAIL_STEP_RECORDS = 256;
 
+/** Whether the 256 bytes at `at` are all zero: a hole, or data that never reached the disk. */
+function isZeroRecord(bytes: Uint8Array, at: number): boolean {
+  for (let i = at; i < at + PMS_RECORD_BYTES; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
 /**
  * Walks back from the end of the file to the last good record. What lies
- * after it is either free space only (records of `PMS_FREE_BYTE`, written
- * ahead by the writer, at most `PMS_FREE_RECORDS_MAX`) or a torn tail: the
- * last unsynced batch, some of whose records failed their checksum or were
- * cut short, possibly among free records. Only the last batch can be torn,
- * because a batch is written only after the one before it was synced; so
- * more than a batch of bad records, or a run longer than a batch plus the
- * free space, is not a torn write.
+ * after it is either free space only (records of `PMS_FREE_BYTE`) or a torn
+ * tail. Only the last batch can be torn, because a batch is written only
+ * after the one before it was synced, and only one write ahead is unsynced at
+ * a time. So after the last good record a crash leaves at most:
+ * - `batchRecordsMax` damaged records (neither free nor all zero): the batch;
+ * - `batchRecordsMax + PMS_AHEAD_RECORDS_MAX` that are damaged or all zero:
+ *   the batch, and a write ahead whose data never reached the disk on a file
+ *   system that extends the size first;
+ * - `batchRecordsMax + PMS_FREE_RECORDS_MAX` in all, free ones included: the
+ *   records of the batch that never reached the disk read back as the free
+ *   space under them.
+ * More than any of these is not a crash of ours, and start-up stops.
  *
  * @param io the file
  * @param batchRecordsMax the writer's largest batch
  * @returns the record count and the torn tail, if any
  * @throws {PmsRecoveryError} on a good-checksum record of an unknown version
- *   at the tail, more than `batchRecordsMax` bad records there, more than
- *   `PMS_FREE_RECORDS_MAX` free ones alone, or a tail run longer than
- *   `batchRecordsMax + PMS_FREE_RECORDS_MAX`
+ *   at the tail, or a tail beyond one of the bounds above
  */
 export async function inspectTail(io: PmsIo, batchRecordsMax: number): Promise<PmsOpenReport> {
   const size = await io.size();
   const whole = Math.floor(size / PMS_RECORD_BYTES);
   const runMax = batchRecordsMax + PMS_FREE_RECORDS_MAX;
+  const unwrittenMax = batchRecordsMax + PMS_AHEAD_RECORDS_MAX;
   const chunk = new Uint8Array(TAIL_STEP_RECORDS * PMS_RECORD_BYTES);
   let good = whole;
-  let bad = 0;
+  let damaged = 0;
+  let zero = 0;
   walk: while (good > 0) {
     const first = Math.max(0, good - TAIL_STEP_RECORDS);
     const got = await io.readAt(
       chunk.subarray(0, (good - first) * PMS_RECORD_BYTES),
       first * PMS_RECORD_BYTES,
     );
+    const bytes = chunk.subarray(0, got);
     for (let k = good - first - 1; k >= 0; k--) {
       const at = k * PMS_RECORD_BYTES;
-      if (!isFreePmsRecord(chunk.subarray(0, got), at)) {
-        const fault = checkPmsRecord(chunk.subarray(0, got), at);
+      if (!isFreePmsRecord(bytes, at)) {
+        const fault = checkPmsRecord(bytes, at);
         if (fault === null) break walk;
         if (fault.field === "version") {
           throw new PmsRecoveryError(`Cannot open pms.bin: record ${first + k}: ${fault.message}`);
         }
-        bad++;
+        if (isZeroRecord(bytes, at)) zero++;
+        else damaged++;
       }
       good--;
-      if (bad > batchRecordsMax) {
+      if (damaged > batchRecordsMax) {
         throw new PmsRecoveryError(
           `Cannot open pms.bin: more than ${batchRecordsMax} bad records at the tail cannot be one torn batch`,
+        );
+      }
+      if (damaged + zero > unwrittenMax) {
+        throw new PmsRecoveryError(
+          `Cannot open pms.bin: more than ${unwrittenMax} bad or zeroed records at the tail cannot be one torn batch and one write ahead`,
         );
       }
       if (whole - good > runMax) {
@@ -421,12 +440,7 @@ export async function inspectTail(io: PmsIo, batchRecordsMax: number): Promise<P
       }
     }
   }
-  const torn = bad > 0 || size % PMS_RECORD_BYTES !== 0;
-  if (!torn && whole - good > PMS_FREE_RECORDS_MAX) {
-    throw new PmsRecoveryError(
-      `Cannot open pms.bin: more than ${PMS_FREE_RECORDS_MAX} free records after the last good one is more than a writer keeps ahead`,
-    );
-  }
+  const torn = damaged + zero > 0 || size % PMS_RECORD_BYTES !== 0;
   if (!torn) return { recordCount: good, tornTail: null, freeRecords: whole - good };
   return {
     recordCount: whole,

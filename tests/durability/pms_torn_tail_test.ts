@@ -4,7 +4,12 @@
 // record and keep everything before it.
 import assert from "node:assert/strict";
 import { setLogSink } from "../../src/lib/log.ts";
-import { encodePmsRecord, examplePmsRecord, type PmsRecord } from "../../src/codec/pms/mod.ts";
+import {
+  encodePmsRecord,
+  examplePmsRecord,
+  PMS_AHEAD_RECORDS_MAX,
+  type PmsRecord,
+} from "../../src/codec/pms/mod.ts";
 import { PmsFile } from "../../src/store/pms_file.ts";
 import { PmsReader, PmsRecoveryError } from "../../src/store/pms_reader.ts";
 
@@ -112,9 +117,31 @@ Deno.test("PmsFile.open() stops when the bad tail is longer than one batch could
   const dir = await Deno.makeTempDir({ prefix: "pms_torn_" });
   const path = `${dir}/pms.bin`;
   const b = fileOf(records());
-  b.fill(0, 256);
+  for (let k = 1; k < 5; k++) b[k * 256 + 40] ^= 0x01; // 4 damaged records, batches of 3
   await Deno.writeFile(path, b);
   await assert.rejects(() => PmsFile.open(path, { batchRecordsMax: 3 }), PmsRecoveryError);
   assert.equal((await Deno.stat(path)).size, 5 * 256, "nothing was truncated");
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("PmsFile.open() takes zeros after the last record for a batch and a write ahead that never reached the disk, up to their size", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pms_torn_" });
+  const path = `${dir}/pms.bin`;
+  const good = fileOf(records()).subarray(0, 256);
+  // A file system that extends the size before the data: a batch of 3 and a
+  // whole write ahead (PMS_AHEAD_RECORDS_MAX) read back as zeros.
+  const zeros = (n: number) => new Uint8Array(n * 256);
+  await Deno.writeFile(path, new Uint8Array([...good, ...zeros(3 + PMS_AHEAD_RECORDS_MAX)]));
+  const store = await PmsFile.open(path, { batchRecordsMax: 3, freeBytesAhead: 0 });
+  assert.equal(store.recordCount, 1);
+  assert.equal(store.openReport.tornTail?.records, 3 + PMS_AHEAD_RECORDS_MAX);
+  await store.close();
+  assert.equal((await Deno.stat(path)).size, 256, "cut back to the last good record");
+  // One zeroed record more cannot be that.
+  await Deno.writeFile(path, new Uint8Array([...good, ...zeros(4 + PMS_AHEAD_RECORDS_MAX)]));
+  await assert.rejects(
+    () => PmsFile.open(path, { batchRecordsMax: 3, freeBytesAhead: 0 }),
+    PmsRecoveryError,
+  );
   await Deno.remove(dir, { recursive: true });
 });

@@ -24,8 +24,16 @@ export const PMS_RECORDS_PER_MB = 4096;
 export const PMS_FREE_BYTE = 0xff;
 
 /**
- * The most free records a writer keeps after its last record (2 MiB). Readers
- * accept a free run at the tail up to this long; a longer one is damage.
+ * The most free records a writer writes ahead at once (1 MiB); it writes more
+ * only when less than half of that is left after its records.
+ */
+export const PMS_AHEAD_RECORDS_MAX = PMS_RECORDS_PER_MB;
+
+/**
+ * The most free records a writer keeps after its last record (2 MiB; it
+ * keeps less than 1.5 times `PMS_AHEAD_RECORDS_MAX`). Readers accept this
+ * much free space after the last good record, plus one batch whose records
+ * never reached the disk; more is damage.
  */
 export const PMS_FREE_RECORDS_MAX = 2 * PMS_RECORDS_PER_MB;
 
