@@ -149,8 +149,8 @@ export const SCHEMA = {
         doc: "Free space core keeps written ahead of the last record of pms.bin, so that a group " +
           "commit overwrites space the file already has instead of growing it. On ext4 and XFS " +
           "that spares each fdatasync a journal commit, about half its time. 0 writes none: " +
-          "for copy-on-write file systems (btrfs, ZFS), where it saves nothing. Readers accept " +
-          "up to 2 MiB of free space at the end of the file whatever this is.",
+          "for copy-on-write file systems (btrfs, ZFS), where it saves nothing. Readers, and a " +
+          "core started with another value, accept the free space of any value.",
       },
     },
   },

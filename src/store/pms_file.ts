@@ -140,9 +140,9 @@ export class PmsFile extends PmsReader {
 
   /**
    * Opens `path` for writing, creating it when missing. A torn tail (a partial
-   * record, or a run of at most `batchRecordsMax` records failing their
-   * checksum at the end) is reported in `openReport`, logged, and truncated
-   * away, durably, before anything is appended.
+   * record, or bad records at the end within the limits of `inspectTail`) is
+   * reported in `openReport`, logged, and truncated away. Then the file is
+   * synced, torn or not, before anything is appended.
    *
    * @param path the file, usually `<state_dir>/pms.bin`
    * @param options batch size and an injected `PmsIo`
@@ -173,10 +173,15 @@ export class PmsFile extends PmsReader {
           bytes: torn.bytes,
         });
         await io.truncate(torn.firstIndex * PMS_RECORD_BYTES);
-        await io.syncData();
         count = torn.firstIndex;
         writtenEnd = count * PMS_RECORD_BYTES;
       }
+      // Make what the last run left durable before building on it, even when
+      // nothing was cut: a killed core's last batch may still be only in the
+      // page cache, and a power loss after this run's first writes must not
+      // find two runs' unsynced writes at the tail (the start-up limits count
+      // one crash's).
+      await io.syncData();
       const store = new PmsFile(io, count, report, batchRecordsMax, freeBytesAhead, writtenEnd);
       store.#writeAheadIfShort();
       // The tail inspection left a good record last, so its entry time is sound.

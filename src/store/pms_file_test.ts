@@ -12,12 +12,13 @@ async function tmpPath(): Promise<string> {
   return `${await Deno.makeTempDir({ prefix: "pms_file_test_" })}/pms.bin`;
 }
 
-/** A real file whose syncs wait for `release()` and are counted. */
+/** A real file whose syncs, once `held` is set, wait for `release()` and are counted. */
 async function gatedIo(path: string) {
   const inner = denoFileIo(await Deno.open(path, { read: true, write: true, create: true }));
   let gate = Promise.withResolvers<void>();
-  const io: PmsIo & { syncs: number; writes: number; release(): void } = {
+  const io: PmsIo & { held: boolean; syncs: number; writes: number; release(): void } = {
     ...inner,
+    held: false,
     syncs: 0,
     writes: 0,
     writeAt(d, p) {
@@ -25,6 +26,7 @@ async function gatedIo(path: string) {
       return inner.writeAt(d, p);
     },
     async syncData() {
+      if (!io.held) return inner.syncData();
       io.syncs++;
       await gate.promise;
       gate = Promise.withResolvers<void>();
@@ -60,10 +62,32 @@ Deno.test("PmsFile.open() creates a missing file and append() returns indices in
   await reader.close();
 });
 
+Deno.test("PmsFile.open() syncs the file before anything is appended, though nothing was cut", async () => {
+  const path = await tmpPath();
+  const first = await PmsFile.open(path);
+  await first.append(rec(1));
+  await first.close();
+  const inner = denoFileIo(await Deno.open(path, { read: true, write: true }));
+  const calls: string[] = [];
+  const io: PmsIo = {
+    ...inner,
+    truncate: (n) => (calls.push("truncate"), inner.truncate(n)),
+    writeAt: (d, p) => (calls.push("write"), inner.writeAt(d, p)),
+    syncData: () => (calls.push("sync"), inner.syncData()),
+  };
+  const store = await PmsFile.open(path, { io });
+  assert.equal(store.openReport.tornTail, null);
+  assert.deepEqual(calls, ["sync"], "one sync at open: what the last run left is made durable");
+  await store.append(rec(2));
+  assert.deepEqual(calls, ["sync", "write", "sync"]);
+  await store.close();
+});
+
 Deno.test("PmsFile group commit batches appends that arrive during a sync into one write and sync", async () => {
   const path = await tmpPath();
   const io = await gatedIo(path);
   const store = await PmsFile.open(path, { io });
+  io.held = true;
   const resolved: number[] = [];
   const first = store.append(rec(1)).then((i) => resolved.push(i));
   // The write is real I/O: wait (bounded) until the sync it precedes has begun.
@@ -149,15 +173,18 @@ Deno.test("PmsFile enters a sticky error state when a sync fails and never retri
   const path = await tmpPath();
   const inner = denoFileIo(await Deno.open(path, { read: true, write: true, create: true }));
   let syncs = 0;
+  let opened = false;
   const io: PmsIo = {
     ...inner,
     syncData() {
+      if (!opened) return inner.syncData();
       syncs++;
       return Promise.reject(new Error("EIO"));
     },
   };
   lines.length = 0;
   const store = await PmsFile.open(path, { io });
+  opened = true;
   // Both fail in the same sync: settle them together so neither is left unhandled.
   const [a, b] = await Promise.allSettled([store.append(rec(1)), store.append(rec(2))]);
   for (const r of [a, b]) {

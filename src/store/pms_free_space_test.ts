@@ -257,16 +257,18 @@ Deno.test("PmsFile stops for good when writing space ahead fails, and acknowledg
   const inner = await openPositionalIo(path, true);
   const failing = Promise.withResolvers<void>();
   const syncing = Promise.withResolvers<void>();
+  let opened = false;
   const io: PmsIo = {
     ...inner,
     syncAhead: () => failing.promise,
     async syncData() {
-      await syncing.promise;
+      if (opened) await syncing.promise;
       await inner.syncData();
     },
   };
   lines.length = 0;
   const store = await PmsFile.open(path, { io, freeBytesAhead: 1024 });
+  opened = true;
   const inFlight = store.append(rec(1));
   inFlight.catch(() => {});
   for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 1));

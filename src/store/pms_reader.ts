@@ -378,8 +378,10 @@ function isZeroRecord(bytes: Uint8Array, at: number): boolean {
  * Walks back from the end of the file to the last good record. What lies
  * after it is either free space only (records of `PMS_FREE_BYTE`) or a torn
  * tail. Only the last batch can be torn, because a batch is written only
- * after the one before it was synced, and only one write ahead is unsynced at
- * a time. So after the last good record a crash leaves at most:
+ * after the one before it was synced, only one write ahead is unsynced at a
+ * time, and `PmsFile.open` syncs the file before appending (so one run's
+ * writes at most are unsynced). So after the last good record a crash leaves
+ * at most:
  * - `batchRecordsMax` damaged records (neither free nor all zero): the batch;
  * - `batchRecordsMax + PMS_AHEAD_RECORDS_MAX` that are damaged or all zero:
  *   the batch, and a write ahead whose data never reached the disk on a file
