@@ -89,6 +89,8 @@ async function rebuildActive(
     active: summary.active,
     historical: summary.historical,
     corrupt: summary.corrupt.length,
+    // Free space written ahead that start-up found after the last record.
+    free_records: store.openReport.freeRecords,
   });
   return { active, receiptable };
 }
