@@ -11,6 +11,7 @@
  * @module
  */
 
+import { concatBytes } from "../lib/bytes.ts";
 import { DecodeError } from "../lib/errors.ts";
 import { writeStderr, writeStdout } from "../lib/stdio.ts";
 import { encodePmsRecord, type PmsRecord } from "../codec/pms/mod.ts";
@@ -92,18 +93,8 @@ function cryptoRandom(maxExclusive: number): number {
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    chunks.push(chunk);
-    total += chunk.length;
-  }
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return all;
+  for await (const chunk of stream) chunks.push(chunk);
+  return concatBytes(chunks);
 }
 
 function decodeUtf8(bytes: Uint8Array): string {
